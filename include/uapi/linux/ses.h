@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * SES: the OSI session layer (ISO 8327-1 / ITU-T X.225 over RFC 1006)
+ * as a Linux socket protocol.
+ *
+ *	fd = socket(AF_INET or AF_INET6, SOCK_SEQPACKET, IPPROTO_SES);
+ *
+ * One SSDU per sendmsg()/recvmsg(); options at level SOL_SES.
+ * See Documentation/ses.rst and ses(7).
+ */
+#ifndef _UAPI_LINUX_SES_H
+#define _UAPI_LINUX_SES_H
+
+#include <linux/types.h>
+
+/*
+ * Protocol number. 253 is one of the two IP protocol numbers RFC 3692
+ * reserves for experimentation: no socket protocol uses it, it is below
+ * 256 so it fits inet_diag's one-octet sdiag_protocol, and the pair
+ * (SOCK_SEQPACKET, 253) collides with nothing registered in inetsw.
+ * SES never sends IP packets with this protocol number: it runs over TCP.
+ */
+#define IPPROTO_SES		253
+
+/* Socket option level, numbered like SOL_TCP == IPPROTO_TCP. */
+#define SOL_SES			253
+
+/* Functional units (Session User Requirements, X.225 PI 20). */
+#define SES_FU_HALF_DUPLEX	0x0001
+#define SES_FU_DUPLEX		0x0002
+#define SES_FU_EXPEDITED	0x0004
+#define SES_FU_MINOR_SYNC	0x0008
+#define SES_FU_MAJOR_SYNC	0x0010
+#define SES_FU_RESYNC		0x0020
+#define SES_FU_ACTIVITY		0x0040
+#define SES_FU_NEGOTIATED_RELEASE 0x0080
+#define SES_FU_CAPABILITY_DATA	0x0100
+#define SES_FU_EXCEPTIONS	0x0200
+#define SES_FU_TYPED_DATA	0x0400
+#define SES_FU_SYMMETRIC_SYNC	0x0800
+#define SES_FU_DATA_SEPARATION	0x1000
+
+/* Refuse reason codes (X.225 PI 50), as read with SES_REFUSE_REASON. */
+#define SES_RF_USER_NO_REASON		0
+#define SES_RF_USER_CONGESTION		1
+#define SES_RF_USER_DATA		2
+#define SES_RF_SSEL_UNKNOWN		129
+#define SES_RF_USER_NOT_ATTACHED	130
+#define SES_RF_SPM_CONGESTION		131
+#define SES_RF_VERSION_UNSUPPORTED	132
+#define SES_RF_SPM_NO_REASON		133
+#define SES_RF_SPM_RESTRICTION		134
+
+/* Maximum length of a session selector (octets). */
+#define SES_SSEL_MAX		16
+
+/* Socket options at level SOL_SES. */
+enum {
+	SES_INFO = 1,		/* get: struct ses_info */
+	SES_FUNCTIONAL_UNITS,	/* int; set: proposed (before connect/listen),
+				 * get: negotiated once established
+				 */
+	SES_TSDU_MAX,		/* int; set: largest TSDU this end accepts
+				 * (0 = unlimited), get: the size it sends with
+				 */
+	SES_CALLING_SSEL,	/* bytes, 0..16: calling session selector */
+	SES_CALLED_SSEL,	/* bytes, 0..16: called session selector; on a
+				 * listener the selector a CN must name
+				 */
+	SES_REFUSE_REASON,	/* get: int, reason of the last RF, -1 if none */
+	SES_HANDSHAKE_TIMEOUT,	/* int, milliseconds (>= 1) */
+	SES_RELEASE_TIMEOUT,	/* int, milliseconds (>= 1) */
+	SES_TIM_TIMEOUT,	/* int, milliseconds (>= 1): X.225 TIM */
+	SES_ABORT,		/* set: int, abort now with AB (value ignored) */
+	SES_ABORT_REASON,	/* get: int, SES_ABORT_* cause of the last abort */
+};
+
+/* Session states reported in ses_info.state. */
+enum ses_sk_state {
+	SES_ST_IDLE = 0,
+	SES_ST_LISTEN,
+	SES_ST_CONNECTING,	/* TCP, COTP CR/CC, CN sent: awaiting AC */
+	SES_ST_ACCEPTING,	/* responder: awaiting CR/CN */
+	SES_ST_ESTABLISHED,	/* data transfer */
+	SES_ST_RELEASING,	/* FN sent, awaiting DN */
+	SES_ST_CLOSED,		/* released, refused or aborted */
+};
+
+/* Causes reported by SES_ABORT_REASON and ses_info.abort_reason. */
+enum {
+	SES_AB_NONE = 0,
+	SES_AB_LOCAL_USER,	/* this end aborted */
+	SES_AB_PEER_USER,	/* peer sent AB (user abort) */
+	SES_AB_PEER_PROTOCOL,	/* peer sent AB (protocol error) */
+	SES_AB_PROTOCOL_ERROR,	/* this end detected a protocol error */
+	SES_AB_TRANSPORT,	/* transport lost without FN/AB */
+	SES_AB_TIMEOUT,		/* a handshake or release timer expired */
+};
+
+/**
+ * struct ses_info - state of one session (getsockopt SES_INFO)
+ * @version: layout version, SES_INFO_VERSION
+ * @state: enum ses_sk_state
+ * @functional_units: negotiated SES_FU_* bits
+ * @protocol_version: negotiated session protocol version (2)
+ * @tpdu_size: negotiated COTP TPDU size in octets
+ * @tsdu_max_send: largest TSDU this end may send (0 = unlimited)
+ * @tsdu_max_recv: largest TSDU this end accepts (0 = unlimited)
+ * @refuse_reason: reason code of the last RF, or -1
+ * @abort_reason: SES_AB_* cause of the last abort
+ * @ssdus_sent: SSDUs handed to the transport
+ * @ssdus_received: SSDUs delivered or queued for the application
+ * @bytes_sent: user octets sent
+ * @bytes_received: user octets received
+ * @spdus_sent: SPDUs sent
+ * @spdus_received: SPDUs received
+ */
+struct ses_info {
+	__u32 version;
+	__u32 state;
+	__u32 functional_units;
+	__u32 protocol_version;
+	__u32 tpdu_size;
+	__u32 tsdu_max_send;
+	__u32 tsdu_max_recv;
+	__s32 refuse_reason;
+	__u32 abort_reason;
+	__u32 reserved;
+	__u64 ssdus_sent;
+	__u64 ssdus_received;
+	__u64 bytes_sent;
+	__u64 bytes_received;
+	__u64 spdus_sent;
+	__u64 spdus_received;
+};
+
+#define SES_INFO_VERSION	1
+
+#endif /* _UAPI_LINUX_SES_H */

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SES transport: the kernel TCP socket under a session, its callbacks,
+ * TPKT framing (strparser), COTP class 0, and the session worker that
+ * turns received TPDUs into protocol-machine events and pushes the write
+ * queue into TCP.
+ *
+ * Lock order: SES socket lock, then the TCP socket's lock (taken inside
+ * kernel_sendmsg(), kernel_accept(), strp_done()). The TCP socket's
+ * sk_callback_lock protects its sk_user_data and callbacks.
+ */
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+#include <net/sock.h>
+
+#include "protocol.h"
+#include "mib.h"
+
+/* Largest TSDU held linearly for decoding (control SPDUs, small DTs). */
+#define SES_CTRL_TSDU_MAX	(65539 + 16)
+/* Octets of a data TSDU examined to find where the user data starts. */
+#define SES_RX_PEEK		64
+/* Payload of one TPDU we send, so that one skb fits an 8 KiB slab. */
+#define SES_TX_CHUNK		(SKB_WITH_OVERHEAD(8192) - SES_DT_TPDU_HLEN)
+#define SES_TPDU_CODE		13	/* we propose 8192-octet TPDUs */
+
+static struct sock *ses_tcp_owner(struct sock *tsk)
+{
+	return rcu_dereference_sk_user_data(tsk);
+}
+
+/* ---- TCP callbacks: softirq, or process context with tsk locked ---- */
+
+static void ses_tcp_data_ready(struct sock *tsk)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	read_lock_bh(&tsk->sk_callback_lock);
+	sk = ses_tcp_owner(tsk);
+	if (sk) {
+		if (ses_sk(sk)->strp_on)
+			strp_data_ready(&ses_sk(sk)->strp);
+		else
+			ses_queue_work(sk, SES_EV_ACCEPT);
+	}
+	read_unlock_bh(&tsk->sk_callback_lock);
+	rcu_read_unlock();
+}
+
+static void ses_tcp_write_space(struct sock *tsk)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	read_lock_bh(&tsk->sk_callback_lock);
+	sk = ses_tcp_owner(tsk);
+	if (sk && sk_stream_is_writeable(tsk))
+		ses_queue_work(sk, SES_EV_TX);
+	read_unlock_bh(&tsk->sk_callback_lock);
+	rcu_read_unlock();
+}
+
+static void ses_tcp_state_change(struct sock *tsk)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	read_lock_bh(&tsk->sk_callback_lock);
+	sk = ses_tcp_owner(tsk);
+	if (sk)
+		ses_queue_work(sk, SES_EV_STATE);
+	read_unlock_bh(&tsk->sk_callback_lock);
+	rcu_read_unlock();
+}
+
+/* ---- strparser callbacks: same contexts as data_ready ---- */
+
+static int ses_strp_parse(struct strparser *strp, struct sk_buff *skb)
+{
+	struct strp_msg *rxm = strp_msg(skb);
+	u8 hdr[SES_TPKT_HLEN];
+
+	if (skb->len - rxm->offset < SES_TPKT_HLEN)
+		return 0;
+	if (skb_copy_bits(skb, rxm->offset, hdr, sizeof(hdr)))
+		return -EBADMSG;
+	return ses_tpkt_len(hdr, sizeof(hdr)) ?: -EBADMSG;
+}
+
+static void ses_strp_rcv(struct strparser *strp, struct sk_buff *skb)
+{
+	struct ses_sock *ses = container_of(strp, struct ses_sock, strp);
+	struct sock *sk = &ses->inet.sk;
+
+	skb_queue_tail(&ses->rx_queue, skb);
+	if (atomic_add_return(skb->truesize, &ses->rx_bytes) >
+	    READ_ONCE(sk->sk_rcvbuf))
+		strp_pause(strp);
+	ses_queue_work(sk, SES_EV_RX);
+}
+
+static void ses_strp_abort(struct strparser *strp, int err)
+{
+	struct ses_sock *ses = container_of(strp, struct ses_sock, strp);
+	struct sock *sk = &ses->inet.sk;
+
+	/* Framing is lost: nothing after this can be parsed. */
+	strp_stop(strp);
+	WRITE_ONCE(ses->strp_err, err ?: -EBADMSG);
+	ses_queue_work(sk, SES_EV_RX);
+}
+
+static const struct strp_callbacks ses_strp_cb = {
+	.parse_msg	= ses_strp_parse,
+	.rcv_msg	= ses_strp_rcv,
+	.abort_parser	= ses_strp_abort,
+};
+
+/* ---- attach and detach (process context, sk locked or unpublished) ---- */
+
+int ses_tcp_create(struct sock *sk, struct socket **res)
+{
+	struct socket *tcp;
+	int err;
+
+	err = sock_create_kern(sock_net(sk), sk->sk_family, SOCK_STREAM,
+			       IPPROTO_TCP, &tcp);
+	if (err)
+		return err;
+	tcp->sk->sk_reuse = sk->sk_reuse;
+	tcp->sk->sk_reuseport = sk->sk_reuseport;
+	tcp->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
+	tcp->sk->sk_mark = sk->sk_mark;
+	*res = tcp;
+	return 0;
+}
+
+/*
+ * Put our callbacks on @tcp. A listener's pointer is marked NOCOPY so
+ * that the TCP sockets it clones do not inherit it (CVE-2023-0461): they
+ * get our callbacks with no owner, which do nothing until
+ * ses_tcp_attach() adopts them.
+ */
+void ses_tcp_attach(struct sock *sk, struct socket *tcp, bool listener)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sock *tsk = tcp->sk;
+
+	ses->tcp = tcp;
+	if (!listener) {
+		strp_init(&ses->strp, tsk, &ses_strp_cb);
+		ses->strp_on = true;
+		tcp_sock_set_nodelay(tsk);
+	}
+
+	write_lock_bh(&tsk->sk_callback_lock);
+	if (tsk->sk_data_ready != ses_tcp_data_ready) {
+		ses->saved_data_ready = tsk->sk_data_ready;
+		ses->saved_write_space = tsk->sk_write_space;
+		ses->saved_state_change = tsk->sk_state_change;
+	}
+	/* else: cloned by our listener; the caller set the saved ones */
+	__rcu_assign_sk_user_data_with_flags(tsk, sk, listener ?
+					     SK_USER_DATA_NOCOPY : 0);
+	tsk->sk_data_ready = ses_tcp_data_ready;
+	tsk->sk_write_space = ses_tcp_write_space;
+	tsk->sk_state_change = ses_tcp_state_change;
+	write_unlock_bh(&tsk->sk_callback_lock);
+
+	if (!listener)
+		strp_check_rcv(&ses->strp);
+}
+
+static void ses_tcp_restore(struct ses_sock *ses, struct sock *tsk)
+{
+	write_lock_bh(&tsk->sk_callback_lock);
+	rcu_assign_sk_user_data(tsk, NULL);
+	tsk->sk_data_ready = ses->saved_data_ready;
+	tsk->sk_write_space = ses->saved_write_space;
+	tsk->sk_state_change = ses->saved_state_change;
+	write_unlock_bh(&tsk->sk_callback_lock);
+}
+
+/* Release a TCP socket our listener cloned but SES never adopted. */
+static void ses_tcp_release_clone(struct ses_sock *lses, struct socket *tcp)
+{
+	ses_tcp_restore(lses, tcp->sk);
+	sock_release(tcp);
+}
+
+/*
+ * The one way a TCP socket leaves SES: callbacks restored, parser
+ * stopped, socket released. Process context, sk locked.
+ */
+void ses_tcp_detach(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct socket *tcp = ses->tcp, *child;
+
+	if (!tcp)
+		return;
+	ses_tcp_restore(ses, tcp->sk);
+	if (ses->strp_on) {
+		strp_stop(&ses->strp);
+		strp_done(&ses->strp);
+		ses->strp_on = false;
+	} else {
+		/* a listener: adopt nothing more, drop what is queued */
+		while (!kernel_accept(tcp, &child, O_NONBLOCK))
+			ses_tcp_release_clone(ses, child);
+	}
+	ses->tcp = NULL;
+	sock_release(tcp);
+	ses_rx_purge(sk);
+}
+
+/* ---- transmit (process context, sk locked) ---- */
+
+static bool ses_tx_more(struct sock *sk)
+{
+	return !skb_queue_empty(&sk->sk_write_queue);
+}
+
+/* Push the write queue into TCP without blocking. */
+void ses_tx_push(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct kvec vec[16];
+	struct sk_buff *skb;
+	struct msghdr msg;
+	size_t total;
+	int n, ret;
+
+	while (ses->tcp && ses_tx_more(sk)) {
+		n = 0;
+		total = 0;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			u32 off = n ? 0 : ses->tx_offset;
+
+			vec[n].iov_base = skb->data + off;
+			vec[n].iov_len = skb->len - off;
+			total += vec[n].iov_len;
+			if (++n == ARRAY_SIZE(vec))
+				break;
+		}
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+		ret = kernel_sendmsg(ses->tcp, &msg, vec, n, total);
+		if (ret <= 0)
+			break;	/* -EAGAIN: write_space wakes us */
+		while (ret > 0) {
+			skb = skb_peek(&sk->sk_write_queue);
+			if (ret < skb->len - ses->tx_offset) {
+				ses->tx_offset += ret;
+				break;
+			}
+			ret -= skb->len - ses->tx_offset;
+			ses->tx_offset = 0;
+			__skb_unlink(skb, &sk->sk_write_queue);
+			consume_skb(skb);
+		}
+	}
+}
+
+static struct sk_buff *ses_tx_alloc(struct sock *sk, size_t len, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(len, gfp);
+
+	if (skb)
+		skb_set_owner_w(skb, sk);
+	return skb;
+}
+
+/*
+ * Build the TPDUs of one TSDU: @pre (a kernel buffer: an SPDU, or a DT
+ * prefix) followed by @dlen octets from @from (may be NULL when @dlen is
+ * 0). Each TPDU is one skb on @q, at most tpdu_size octets of TPDU.
+ */
+static int ses_tx_build_tsdu(struct sock *sk, const u8 *pre, size_t plen,
+			     struct iov_iter *from, size_t dlen,
+			     struct sk_buff_head *q)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	size_t room = min_t(size_t, ses->tpdu_size - SES_COTP_DT_HLEN,
+			    SES_TX_CHUNK);
+	size_t left = plen + dlen;
+
+	do {
+		size_t n = min(left, room), p = min(plen, n);
+		struct sk_buff *skb;
+		u8 *d;
+
+		skb = ses_tx_alloc(sk, SES_DT_TPDU_HLEN + n, sk->sk_allocation);
+		if (!skb)
+			return -ENOBUFS;
+		__skb_queue_tail(q, skb);
+		d = skb_put(skb, SES_DT_TPDU_HLEN + n);
+		ses_dt_tpdu_hdr(d, n, left == n);
+		d += SES_DT_TPDU_HLEN;
+		if (p) {
+			memcpy(d, pre, p);
+			pre += p;
+			plen -= p;
+		}
+		if (n > p && !copy_from_iter_full(d + p, n - p, from))
+			return -EFAULT;
+		left -= n;
+	} while (left);
+	return 0;
+}
+
+static void ses_tx_commit(struct sock *sk, struct sk_buff_head *q)
+{
+	ses_sk(sk)->stats.spdus_sent++;
+	skb_queue_splice_tail_init(q, &sk->sk_write_queue);
+	ses_tx_push(sk);
+}
+
+/* Queue one category 1 SPDU and push. */
+int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
+{
+	struct sk_buff_head q;
+	size_t cap = 512 + SES_SSEL_MAX * 2 + s->user_data_len;
+	u8 *buf;
+	int len, err;
+
+	buf = kmalloc(cap, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = ses_spdu_encode(buf, cap, s);
+	if (len < 0) {
+		kfree(buf);
+		return len;
+	}
+	__skb_queue_head_init(&q);
+	err = ses_tx_build_tsdu(sk, buf, len, NULL, 0, &q);
+	kfree(buf);
+	if (err) {
+		__skb_queue_purge(&q);
+		return err;
+	}
+	ses_tx_commit(sk, &q);
+	return 0;
+}
+
+/* Send a COTP CR (initiator) or CC (responder). */
+int ses_tx_cotp(struct sock *sk, u8 code)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb;
+	u8 buf[32];
+	int len;
+
+	if (code == SES_COTP_CR)
+		len = ses_cotp_encode_cr(buf, sizeof(buf), 1, SES_TPDU_CODE);
+	else
+		len = ses_cotp_encode_cc(buf, sizeof(buf), 1, 1,
+					 ilog2(ses->tpdu_size));
+	if (len < 0)
+		return len;
+	skb = ses_tx_alloc(sk, len, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	skb_put_data(skb, buf, len);
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	ses_tx_push(sk);
+	return 0;
+}
+
+static bool ses_sndbuf_ok(struct sock *sk, size_t need)
+{
+	int queued = sk_wmem_alloc_get(sk);
+
+	return !queued || queued + need <= READ_ONCE(sk->sk_sndbuf);
+}
+
+static size_t ses_wire_len(struct ses_sock *ses, size_t len)
+{
+	size_t room = min_t(size_t, ses->tpdu_size - SES_COTP_DT_HLEN,
+			    SES_TX_CHUNK);
+
+	return len + SES_DT_PREFIX_MAX +
+	       (len / room + 2) * (SES_DT_TPDU_HLEN + SES_DT_PREFIX_MAX);
+}
+
+/*
+ * Queue one SSDU of @len octets from @msg, whole or not at all: the
+ * SSDU becomes one DT SPDU (GT + DT prefix), or several with the
+ * Enclosure Item when it exceeds the TSDU size the peer accepts. Waits
+ * up to @timeo for send-buffer space. Process context, sk locked (the
+ * wait releases it).
+ */
+int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
+		      long timeo)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	size_t tsdu_max = ses->spm.tsdu_max_send, seg, done = 0;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	u8 pre[SES_DT_PREFIX_MAX];
+	struct sk_buff_head q;
+	int err, plen;
+	bool segmented;
+	u8 enc;
+
+	while (!ses_sndbuf_ok(sk, ses_wire_len(ses, len))) {
+		if (sk->sk_err)
+			return -sock_error(sk);
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			return -EPIPE;
+		if (!timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(timeo);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+			      ses_sndbuf_ok(sk, ses_wire_len(ses, len)), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+
+	__skb_queue_head_init(&q);
+	if (tsdu_max && len + 4 > tsdu_max) {
+		/* segmented: every DT carries at most tsdu_max - 7 octets */
+		seg = tsdu_max > SES_DT_PREFIX_MAX + 1 ?
+		      tsdu_max - SES_DT_PREFIX_MAX : 1;
+		segmented = true;
+	} else {
+		seg = len;
+		segmented = false;
+	}
+	do {
+		size_t n = min(seg, len - done);
+
+		enc = (done ? 0 : SES_ENC_BEGIN) |
+		      (done + n == len ? SES_ENC_END : 0);
+		plen = ses_dt_prefix(pre, segmented, enc);
+		err = ses_tx_build_tsdu(sk, pre, plen, &msg->msg_iter, n, &q);
+		if (err) {
+			__skb_queue_purge(&q);
+			return err;
+		}
+		ses->stats.spdus_sent++;
+		done += n;
+	} while (done < len);
+
+	ses->stats.spdus_sent--;	/* counted again by ses_tx_commit() */
+	ses->stats.ssdus_sent++;
+	ses->stats.bytes_sent += len;
+	ses_tx_commit(sk, &q);
+	return len;
+}
+
+/* ---- receive (process context, sk locked) ---- */
+
+static void ses_ssdu_drop(struct ses_sock *ses)
+{
+	kfree_skb(ses->ssdu);
+	ses->ssdu = NULL;
+	ses->ssdu_tail = NULL;
+}
+
+void ses_rx_purge(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+
+	skb_queue_purge(&ses->rx_queue);
+	atomic_set(&ses->rx_bytes, 0);
+	kvfree(ses->tsdu);
+	ses->tsdu = NULL;
+	ses->tsdu_len = 0;
+	ses->ssdu_in_tsdu = false;
+	ses->rx_discard = false;
+	ses_ssdu_drop(ses);
+}
+
+/* Append @piece to the SSDU being assembled (frag_list chain). */
+static void ses_ssdu_append(struct ses_sock *ses, struct sk_buff *piece)
+{
+	struct sk_buff *head = ses->ssdu;
+
+	if (!head) {
+		ses->ssdu = piece;
+		ses->ssdu_tail = &skb_shinfo(piece)->frag_list;
+		return;
+	}
+	*ses->ssdu_tail = piece;
+	ses->ssdu_tail = &piece->next;
+	head->len += piece->len;
+	head->data_len += piece->len;
+	head->truesize += piece->truesize;
+}
+
+/* Copy @len octets at @off of @skb into a new piece of the SSDU. */
+static int ses_ssdu_add(struct sock *sk, struct sk_buff *skb, int off,
+			int len)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *piece;
+	u32 total = (ses->ssdu ? ses->ssdu->len : 0) + len;
+
+	if (total > READ_ONCE(ses_pernet(sock_net(sk))->max_ssdu)) {
+		ses_mib_inc(sock_net(sk), SES_MIB_OVERSIZE);
+		return -EMSGSIZE;
+	}
+	piece = alloc_skb(len, GFP_KERNEL);
+	if (!piece)
+		return -ENOMEM;
+	if (skb_copy_bits(skb, off, skb_put(piece, len), len)) {
+		kfree_skb(piece);
+		return -EBADMSG;
+	}
+	ses_ssdu_append(ses, piece);
+	return 0;
+}
+
+/* The SSDU is complete: hand it to the user. */
+static void ses_ssdu_deliver(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb = ses->ssdu;
+
+	ses->ssdu = NULL;
+	ses->ssdu_tail = NULL;
+	ses->stats.ssdus_received++;
+	ses->stats.bytes_received += skb->len;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
+/* Abort the session for bad input from the peer, counted under @field. */
+static void ses_rx_bad(struct sock *sk, enum ses_mib_field field)
+{
+	struct ses_sock *ses = ses_sk(sk);
+
+	ses_mib_inc(sock_net(sk), field);
+	ses_rx_purge(sk);
+	if (ses->cotp_state && ses->spm.state != SES_STA01 &&
+	    ses->spm.state != SES_STA16) {
+		ses->abort_reason = SES_AB_PROTOCOL_ERROR;
+		ses_run_event(sk, SES_EV_SUABREQ, NULL);
+		/* the parser may be gone: TIM ends it if the peer stays */
+	} else {
+		ses_session_done(sk, ECONNRESET);
+	}
+}
+
+/* A DT SPDU starts; @hoff: where its user data starts in this TPDU. */
+static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	u8 enc = (dt->present & SES_P_ENCLOSURE) ? dt->enclosure :
+		 (SES_ENC_BEGIN | SES_ENC_END);
+
+	ses_run_event(sk, SES_EV_DT, dt);
+	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03)
+		return 1;	/* discarded, or the session is ending */
+	if (!(enc & SES_ENC_BEGIN) && !ses->ssdu)
+		return -EBADMSG;	/* continuation without a beginning */
+	if ((enc & SES_ENC_BEGIN) && ses->ssdu)
+		return -EBADMSG;	/* a new SSDU inside another */
+	ses->spm.in_ssdu = !(enc & SES_ENC_END);
+	return 0;
+}
+
+/*
+ * A complete TSDU held linearly in @buf: decode it and run its SPDU
+ * through the machine.
+ */
+static int ses_rx_tsdu(struct sock *sk, const u8 *buf, size_t len)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct ses_spdu *s;
+	struct ses_tsdu *t;
+	int err = 0, ret;
+
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	if (ses_tsdu_decode(buf, len, ses->spm.fu, t)) {
+		kfree(t);
+		ses_rx_bad(sk, SES_MIB_BADSPDU);
+		return -EBADMSG;
+	}
+	ses->stats.spdus_received += t->n;
+	s = &t->spdu[t->n - 1];
+	if (s->type == SES_SPDU_DT) {
+		struct sk_buff *piece;
+
+		ret = ses_rx_dt_begin(sk, s);
+		if (ret)
+			goto dt_out;
+		if (ses->ssdu && ses->ssdu->len + s->user_data_len >
+		    READ_ONCE(ses_pernet(sock_net(sk))->max_ssdu)) {
+			ret = -EMSGSIZE;
+			goto dt_out;
+		}
+		piece = alloc_skb(s->user_data_len, GFP_KERNEL);
+		if (!piece) {
+			ret = -ENOMEM;
+			goto dt_out;
+		}
+		skb_put_data(piece, s->user_data, s->user_data_len);
+		ses_ssdu_append(ses, piece);
+		if (!ses->spm.in_ssdu)
+			ses_ssdu_deliver(sk);
+dt_out:
+		if (ret < 0) {
+			kfree(t);
+			ses_rx_bad(sk, ret == -EMSGSIZE ? SES_MIB_OVERSIZE :
+				   SES_MIB_BADSPDU);
+			return ret;
+		}
+		kfree(t);
+		return 0;
+	}
+
+	if (s->type == SES_SPDU_CN) {
+		memcpy(ses->calling_ssel, s->calling_ssel, s->calling_ssel_len);
+		ses->calling_ssel_len = s->calling_ssel_len;
+		memcpy(ses->called_ssel, s->called_ssel, s->called_ssel_len);
+		ses->called_ssel_len = s->called_ssel_len;
+	}
+	ses_run_event(sk, ses_spm_spdu_event(s->type), s);
+	kfree(t);
+	return err;
+}
+
+/* Append TPDU payload to the linear TSDU buffer. */
+static int ses_tsdu_grow(struct ses_sock *ses, struct sk_buff *skb, int off,
+			 int len)
+{
+	u8 *n;
+
+	if (ses->tsdu_len + len > SES_CTRL_TSDU_MAX)
+		return -EMSGSIZE;
+	n = kvmalloc(ses->tsdu_len + len, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	if (ses->tsdu_len)
+		memcpy(n, ses->tsdu, ses->tsdu_len);
+	kvfree(ses->tsdu);
+	ses->tsdu = n;
+	if (skb_copy_bits(skb, off, n + ses->tsdu_len, len))
+		return -EBADMSG;
+	ses->tsdu_len += len;
+	return 0;
+}
+
+/* One COTP DT TPDU: payload at @off, @len octets. */
+static void ses_rx_dt_tpdu(struct sock *sk, struct sk_buff *skb, int off,
+			   int len, bool eot)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	u8 peek[SES_RX_PEEK];
+	struct ses_tsdu *t;
+	int err, hoff, peeklen;
+
+	if (ses->rx_discard) {
+		ses->rx_discard = !eot;
+		return;
+	}
+	if (ses->ssdu_in_tsdu) {
+		/* continuation of a DT's user data */
+		err = ses_ssdu_add(sk, skb, off, len);
+		if (err) {
+			ses_rx_bad(sk, err == -EMSGSIZE ? SES_MIB_OVERSIZE :
+				   SES_MIB_BADSPDU);
+			return;
+		}
+		if (eot) {
+			ses->ssdu_in_tsdu = false;
+			if (!ses->spm.in_ssdu)
+				ses_ssdu_deliver(sk);
+		}
+		return;
+	}
+
+	if (ses->tsdu_len)
+		goto linear;	/* a control TSDU goes on */
+	/* A DT (after GT or PT) takes the skb path: find its user data. */
+	peeklen = min_t(int, len, sizeof(peek));
+	if (skb_copy_bits(skb, off, peek, peeklen))
+		goto linear;
+	if (peeklen < 2 || (peek[0] != SES_SI_GT && peek[0] != SES_SI_PT))
+		goto linear;
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		goto linear;
+	if (ses_tsdu_decode(peek, peeklen, ses->spm.fu, t) ||
+	    t->spdu[t->n - 1].type != SES_SPDU_DT) {
+		kfree(t);
+		goto linear;
+	}
+	ses->stats.spdus_received += t->n;
+	hoff = t->spdu[t->n - 1].user_data - peek;
+	err = ses_rx_dt_begin(sk, &t->spdu[t->n - 1]);
+	kfree(t);
+	if (err < 0) {
+		ses_rx_bad(sk, SES_MIB_BADSPDU);
+		return;
+	}
+	if (err > 0) {
+		/* discarded (STA16) or the session ended */
+		ses->rx_discard = !eot;
+		return;
+	}
+	err = ses_ssdu_add(sk, skb, off + hoff, len - hoff);
+	if (err) {
+		ses_rx_bad(sk, err == -EMSGSIZE ? SES_MIB_OVERSIZE :
+			   SES_MIB_BADSPDU);
+		return;
+	}
+	if (!eot)
+		ses->ssdu_in_tsdu = true;
+	else if (!ses->spm.in_ssdu)
+		ses_ssdu_deliver(sk);
+	return;
+
+linear:
+	err = ses_tsdu_grow(ses, skb, off, len);
+	if (err) {
+		ses_rx_bad(sk, err == -EMSGSIZE ? SES_MIB_OVERSIZE :
+			   SES_MIB_BADSPDU);
+		return;
+	}
+	if (!eot)
+		return;
+	{
+		u8 *buf = ses->tsdu;
+		u32 blen = ses->tsdu_len;
+
+		ses->tsdu = NULL;
+		ses->tsdu_len = 0;
+		ses_rx_tsdu(sk, buf, blen);
+		kvfree(buf);
+	}
+}
+
+/* COTP CR arrives at a responder, or CC at an initiator. */
+static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	u8 code = c->tpdu_size_code ?: SES_TPDU_CODE_MIN;
+
+	if (ses->cotp_state || c->class_opt >> 4 != 0 ||
+	    code < SES_TPDU_CODE_MIN || code > SES_TPDU_CODE_MAX ||
+	    ses->initiator == (c->code == SES_COTP_CR)) {
+		ses_rx_bad(sk, SES_MIB_BADTPDU);
+		return;
+	}
+	ses->tpdu_size = 1U << min_t(u8, code, SES_TPDU_CODE);
+	ses->cotp_state = 1;
+	ses_spm_init(&ses->spm, c->code == SES_COTP_CC, ses->fu);
+	ses->spm.tsdu_max_recv = ses->tsdu_max;
+	if (c->code == SES_COTP_CR) {
+		memcpy(ses->spm.local_ssel, ses->called_ssel,
+		       ses->called_ssel_len);
+		ses->spm.local_ssel_len = ses->called_ssel_len;
+		ses_tx_cotp(sk, SES_COTP_CC);
+	} else {
+		ses_run_event(sk, SES_EV_SCONREQ, NULL);
+	}
+}
+
+/* One complete TPKT from the parser. */
+static void ses_rx_tpkt(struct sock *sk, struct sk_buff *skb)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct strp_msg *rxm = strp_msg(skb);
+	int off = rxm->offset + SES_TPKT_HLEN;
+	int len = rxm->full_len - SES_TPKT_HLEN;
+	struct ses_cotp c;
+	u8 hdr[3], *buf;
+
+	if (len < 3 || skb_copy_bits(skb, off, hdr, 3)) {
+		ses_rx_bad(sk, SES_MIB_BADTPDU);
+		return;
+	}
+	if (hdr[0] == 2 && (hdr[1] & 0xf0) == SES_COTP_DT) {
+		if (!ses->cotp_state) {
+			ses_rx_bad(sk, SES_MIB_BADTPDU);
+			return;
+		}
+		ses_rx_dt_tpdu(sk, skb, off + 3, len - 3,
+			       hdr[2] & SES_COTP_EOT);
+		return;
+	}
+
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return;
+	if (skb_copy_bits(skb, off, buf, len) ||
+	    ses_cotp_decode(buf, len, &c)) {
+		kfree(buf);
+		ses_rx_bad(sk, SES_MIB_BADTPDU);
+		return;
+	}
+	kfree(buf);
+	switch (c.code) {
+	case SES_COTP_CR:
+	case SES_COTP_CC:
+		ses_rx_cotp_connect(sk, &c);
+		break;
+	case SES_COTP_DR:
+		ses_run_event(sk, SES_EV_TDISIND, NULL);
+		break;
+	default:
+		ses_rx_bad(sk, SES_MIB_BADTPDU);
+		break;
+	}
+}
+
+static void ses_rx(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb;
+	int err;
+
+	while (ses->tcp && ses->strp_on) {
+		if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
+			return;	/* recvmsg() wakes us when the user reads */
+		skb = skb_dequeue(&ses->rx_queue);
+		if (!skb)
+			break;
+		atomic_sub(skb->truesize, &ses->rx_bytes);
+		ses_rx_tpkt(sk, skb);
+		kfree_skb(skb);
+	}
+	err = READ_ONCE(ses->strp_err);
+	if (err && ses->tcp) {
+		WRITE_ONCE(ses->strp_err, 0);
+		ses_rx_bad(sk, SES_MIB_BADTPKT);
+		return;
+	}
+	if (ses->tcp && ses->strp_on && ses->strp.paused &&
+	    atomic_read(&ses->rx_bytes) < READ_ONCE(sk->sk_rcvbuf) / 2)
+		strp_unpause(&ses->strp);
+}
+
+/* Look at the TCP state: connected (send CR), or gone. */
+static void ses_tcp_state(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sock *tsk;
+	int state;
+
+	if (!ses->tcp || !ses->strp_on)
+		return;
+	tsk = ses->tcp->sk;
+	state = inet_sk_state_load(tsk);
+	if (state == TCP_ESTABLISHED && ses->initiator && !ses->cr_sent) {
+		ses->cr_sent = true;
+		ses_tx_cotp(sk, SES_COTP_CR);
+		return;
+	}
+	if (state != TCP_CLOSE && state != TCP_CLOSE_WAIT)
+		return;
+	/* deliver what TCP still holds before the disconnect */
+	if (!skb_queue_empty_lockless(&tsk->sk_receive_queue) ||
+	    !skb_queue_empty(&ses->rx_queue))
+		return;
+	if (!ses->cotp_state) {
+		ses_session_done(sk, READ_ONCE(tsk->sk_err) ?: ECONNRESET);
+		return;
+	}
+	ses_run_event(sk, SES_EV_TDISIND, NULL);
+}
+
+/* Listener: adopt every TCP connection TCP has accepted. */
+static void ses_accept_tcp(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct ses_net *sn = ses_pernet(sock_net(sk));
+	struct socket *tcp;
+	struct sock *child;
+
+	while (ses->tcp && sk->sk_state == SES_SK_LISTEN &&
+	       !kernel_accept(ses->tcp, &tcp, O_NONBLOCK)) {
+		if (ses->nr_children >= READ_ONCE(sn->max_backlog_handshakes)) {
+			ses_mib_inc(sock_net(sk), SES_MIB_HANDSHAKEDROPS);
+			ses_tcp_release_clone(ses, tcp);
+			continue;
+		}
+		child = ses_child_alloc(sk);
+		if (!child) {
+			ses_tcp_release_clone(ses, tcp);
+			continue;
+		}
+		ses_sk(child)->saved_data_ready = ses->saved_data_ready;
+		ses_sk(child)->saved_write_space = ses->saved_write_space;
+		ses_sk(child)->saved_state_change = ses->saved_state_change;
+		ses_tcp_attach(child, tcp, false);
+		ses_queue_work(child, SES_EV_STATE);
+	}
+}
+
+/*
+ * The session worker: process context, takes the socket lock. Holds the
+ * sock reference ses_queue_work() took.
+ */
+void ses_worker(struct work_struct *work)
+{
+	struct ses_sock *ses = container_of(work, struct ses_sock, work);
+	struct sock *sk = &ses->inet.sk;
+
+	lock_sock(sk);
+	clear_bit(SES_EV_RX, &ses->events);
+	clear_bit(SES_EV_TX, &ses->events);
+	clear_bit(SES_EV_STATE, &ses->events);
+	if (test_and_clear_bit(SES_EV_ACCEPT, &ses->events))
+		ses_accept_tcp(sk);
+	ses_rx(sk);
+	ses_tx_push(sk);
+	ses_tcp_state(sk);
+	release_sock(sk);
+	sock_put(sk);
+}

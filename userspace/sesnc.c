@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sesnc: a netcat for SES sessions, for demos and tests.
+ *
+ *   sesnc [-6] -l PORT            accept one session, print each SSDU
+ *                                 received as a line, then release
+ *   sesnc [-6] HOST PORT          open a session, send each line of
+ *                                 standard input as one SSDU, release
+ *   sesnc ... -n COUNT -s SIZE    send COUNT numbered SSDUs of SIZE
+ *                                 octets instead of standard input
+ *
+ * Prints "sesnc: ..." status lines on standard error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/ses.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sesnc: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void show_session(int fd, const char *who)
+{
+	struct ses_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, SOL_SES, SES_INFO, &info, &len))
+		die("getsockopt SES_INFO");
+	fprintf(stderr,
+		"sesnc: %s: session version %u, functional units 0x%04x, TPDU %u octets\n",
+		who, info.protocol_version, info.functional_units,
+		info.tpdu_size);
+}
+
+static int serve(int family, int port)
+{
+	struct sockaddr_storage ss = { 0 };
+	static char buf[1 << 20];
+	unsigned long n = 0, bytes = 0;
+	int one = 1, lfd, fd;
+	struct msghdr mh;
+	struct iovec iov;
+	ssize_t r;
+
+	lfd = socket(family, SOCK_SEQPACKET, IPPROTO_SES);
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ss.ss_family = family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+	if (bind(lfd, (struct sockaddr *)&ss, sizeof(ss)))
+		die("bind");
+	if (listen(lfd, 8))
+		die("listen");
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept");
+	show_session(fd, "accepted");
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		r = recvmsg(fd, &mh, 0);
+		if (r < 0)
+			die("recv");
+		if (r == 0 && !(mh.msg_flags & MSG_EOR))
+			break;	/* the peer released the session */
+		n++;
+		bytes += r;
+		if (r < 200 && !memchr(buf, 0, r))
+			printf("%.*s\n", (int)r, buf);
+	}
+	fprintf(stderr, "sesnc: peer released after %lu SSDUs, %lu octets\n",
+		n, bytes);
+	close(fd);
+	close(lfd);
+	return 0;
+}
+
+static int client(int family, const char *host, const char *port,
+		  long count, long size)
+{
+	struct addrinfo hints = { .ai_family = family }, *ai;
+	char line[4096], *buf;
+	long i;
+	int fd;
+
+	if (getaddrinfo(host, port, &hints, &ai))
+		die("getaddrinfo");
+	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SES);
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen))
+		die("connect");
+	freeaddrinfo(ai);
+	show_session(fd, "connected");
+	if (count) {
+		buf = calloc(1, size + 32);
+		if (!buf)
+			die("calloc");
+		for (i = 0; i < count; i++) {
+			snprintf(buf, size + 32, "message %ld", i);
+			if (send(fd, buf, size, 0) != size)
+				die("send");
+		}
+		free(buf);
+	} else {
+		while (fgets(line, sizeof(line), stdin)) {
+			line[strcspn(line, "\n")] = 0;
+			if (send(fd, line, strlen(line), 0) < 0)
+				die("send");
+		}
+	}
+	if (shutdown(fd, SHUT_WR))
+		die("shutdown");
+	while (recv(fd, line, sizeof(line), 0) > 0)
+		;
+	fprintf(stderr, "sesnc: released\n");
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int family = AF_INET, listen_mode = 0, opt;
+	long count = 0, size = 64;
+
+	while ((opt = getopt(argc, argv, "6ln:s:")) != -1) {
+		switch (opt) {
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'l':
+			listen_mode = 1;
+			break;
+		case 'n':
+			count = atol(optarg);
+			break;
+		case 's':
+			size = atol(optarg);
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (listen_mode && optind + 1 == argc)
+		return serve(family, atoi(argv[optind]));
+	if (!listen_mode && optind + 2 == argc)
+		return client(family, argv[optind], argv[optind + 1], count,
+			      size);
+usage:
+	fprintf(stderr, "usage: sesnc [-6] -l PORT | sesnc [-6] [-n COUNT -s SIZE] HOST PORT\n");
+	return 2;
+}
