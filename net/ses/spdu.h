@@ -253,7 +253,7 @@ enum {
  * @called_ssel: PI 52, @called_ssel_len octets
  * @ext: SES extension PI value inside PGI 1, @ext_len octets
  * @user_data: user data: PGI 193/194 value, RF reason-code tail, or the
- *	user information field of DT/EX/TD/CD/...; points into the buffer
+ *	user information field of DT, EX or TD; points into the buffer
  * @user_data_len: octets at @user_data
  */
 struct ses_spdu {
