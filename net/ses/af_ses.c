@@ -179,7 +179,7 @@ static int ses_wait_connected(struct sock *sk, long *timeo)
 	if (sk->sk_state == SES_SK_CONNECTING)
 		return signal_pending(current) ? sock_intr_errno(*timeo) :
 						 -EINPROGRESS;
-	return -(sock_error(sk) ?: ECONNREFUSED);
+	return sock_error(sk) ?: -ECONNREFUSED;
 }
 
 static int ses_connect(struct socket *sock, struct sockaddr *addr, int len,
@@ -255,6 +255,8 @@ static int ses_listen(struct socket *sock, int backlog)
 	if (err)
 		goto out;
 	ses->initiator = false;
+	if (!ses->fu_set)	/* a listener takes either dialog unit */
+		ses->fu = SES_FU_DUPLEX | SES_FU_HALF_DUPLEX;
 	ses_tcp_attach(sk, ses->tcp, true);
 	err = kernel_listen(ses->tcp, backlog);
 	if (err) {
@@ -450,7 +452,7 @@ static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto out;
 		}
 	}
-	err = -sock_error(sk);
+	err = sock_error(sk);
 	if (err)
 		goto out;
 	if (sk->sk_shutdown & SEND_SHUTDOWN) {
@@ -505,7 +507,7 @@ static int ses_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		skb = skb_peek(&sk->sk_receive_queue);
 		if (skb)
 			break;
-		err = -sock_error(sk);
+		err = sock_error(sk);
 		if (err)
 			goto out;
 		err = 0;

@@ -84,6 +84,7 @@ enum ses_timer_kind {
  * @accept_q: listener: established sessions waiting for accept()
  * @nr_children: listener: length of @children
  * @fu: functional units proposed (initiator) or accepted (responder)
+ * @fu_set: the user chose @fu
  * @tsdu_max: largest TSDU this end accepts (0 = unlimited)
  * @calling_ssel/@called_ssel: selectors (set by the user, or the CN's)
  * @handshake_ms/@release_ms/@tim_ms: timeouts for this socket
@@ -138,6 +139,7 @@ struct ses_sock {
 	u32 nr_children;
 
 	u16 fu;
+	bool fu_set;
 	u16 tsdu_max;
 	u8 calling_ssel[SES_SSEL_MAX];
 	u8 calling_ssel_len;

@@ -63,6 +63,7 @@ static int ses_setsockopt_ses(struct sock *sk, int optname, sockptr_t optval,
 			err = -EINVAL;	/* only the dialog units exist yet */
 		else
 			ses->fu = val;
+		ses->fu_set = !err;
 		break;
 	case SES_TSDU_MAX:
 		if (!ses_negotiable(sk) && sk->sk_state != SES_SK_LISTEN)

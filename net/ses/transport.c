@@ -113,9 +113,24 @@ static void ses_strp_abort(struct strparser *strp, int err)
 	ses_queue_work(sk, SES_EV_RX);
 }
 
+/*
+ * After each read of the TCP socket: once TCP has seen the peer's FIN or
+ * reset, the worker decides (with what the parser delivered before it).
+ */
+static int ses_strp_read_done(struct strparser *strp, int err)
+{
+	struct ses_sock *ses = container_of(strp, struct ses_sock, strp);
+	int state = inet_sk_state_load(strp->sk);
+
+	if (state == TCP_CLOSE || state == TCP_CLOSE_WAIT)
+		ses_queue_work(&ses->inet.sk, SES_EV_STATE);
+	return err;
+}
+
 static const struct strp_callbacks ses_strp_cb = {
 	.parse_msg	= ses_strp_parse,
 	.rcv_msg	= ses_strp_rcv,
+	.read_sock_done	= ses_strp_read_done,
 	.abort_parser	= ses_strp_abort,
 };
 
@@ -407,7 +422,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 
 	while (!ses_sndbuf_ok(sk, ses_wire_len(ses, len))) {
 		if (sk->sk_err)
-			return -sock_error(sk);
+			return sock_error(sk);
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
 			return -EPIPE;
 		if (!timeo)
@@ -863,10 +878,11 @@ static void ses_tcp_state(struct sock *sk)
 	if (state != TCP_CLOSE && state != TCP_CLOSE_WAIT)
 		return;
 	/* deliver what TCP still holds before the disconnect */
-	if (!skb_queue_empty_lockless(&tsk->sk_receive_queue) ||
-	    !skb_queue_empty(&ses->rx_queue))
+	if (tcp_inq(tsk) || !skb_queue_empty(&ses->rx_queue))
 		return;
 	if (!ses->cotp_state) {
+		if (!ses->initiator)
+			ses_mib_inc(sock_net(sk), SES_MIB_TRANSPORTRESETS);
 		ses_session_done(sk, READ_ONCE(tsk->sk_err) ?: ECONNRESET);
 		return;
 	}

@@ -128,9 +128,9 @@ list_tests() {		# PROG [TEST]
 	"$DIR/$1" -l 2>&1 >/dev/null | awk -v only="${2:-}" '
 		/^# FIXTURE/ || /^---/ || /^#/ { next }
 		{
-			if ($0 !~ /^ /) { fix = $1; name = $NF }
-			else name = $NF
 			if (NF == 0) next
+			if ($0 !~ /^ /) { fix = $1; if (NF == 1) next; name = $NF }
+			else name = $NF
 			if (only == "" || only == name) print fix "." name
 		}'
 }

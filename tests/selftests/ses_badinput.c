@@ -144,7 +144,7 @@ static int tpkt_length_past_end_then_close(int fd, int port)
 
 static int tpdu_of_unknown_type(int fd, int port)
 {
-	static const uint8_t t[] = { 0x01, 0x40 };
+	static const uint8_t t[] = { 0x02, 0x40, 0x00 };
 
 	return tpkt_send(fd, t, sizeof(t));
 }

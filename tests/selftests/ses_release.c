@@ -178,19 +178,29 @@ TEST_F(session, poll_reports_hup_once_both_directions_are_closed)
 TEST_F(session, linger_close_blocks_until_the_peer_answers_dn)
 {
 	long long t0, dt;
+	int sync[2];
 	pid_t pid;
+	char c;
 
 	ASSERT_EQ(0, set_linger(self->p.cli, 1, 8));
+	ASSERT_EQ(0, pipe(sync));
 	pid = ses_fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		char b[8];
 
+		/* only the parent's close may release the client */
+		close(self->p.cli);
+		if (write(sync[1], "x", 1) != 1)
+			CHILD_FAIL("sync");
 		if (recv(self->p.srv, b, sizeof(b), 0) != 0)
 			CHILD_FAIL("no EOF before answering");
 		sleep_ms(500);
 		_exit(close(self->p.srv) ? 1 : 0);
 	}
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	close(sync[0]);
+	close(sync[1]);
 	close(self->p.srv);	/* the child holds it */
 	self->p.srv = -1;
 	t0 = now_ms();
