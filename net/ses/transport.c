@@ -385,20 +385,14 @@ int ses_tx_cotp(struct sock *sk, u8 code)
 	return 0;
 }
 
-static bool ses_sndbuf_ok(struct sock *sk, size_t need)
+/*
+ * Room for one more SSDU: anything below SO_SNDBUF, so that the SSDU
+ * that crosses it is still taken whole (the overshoot is bounded by one
+ * SSDU) and EAGAIN is never returned while poll() reports EPOLLOUT.
+ */
+static bool ses_sndbuf_ok(struct sock *sk)
 {
-	int queued = sk_wmem_alloc_get(sk);
-
-	return !queued || queued + need <= READ_ONCE(sk->sk_sndbuf);
-}
-
-static size_t ses_wire_len(struct ses_sock *ses, size_t len)
-{
-	size_t room = min_t(size_t, ses->tpdu_size - SES_COTP_DT_HLEN,
-			    SES_TX_CHUNK);
-
-	return len + SES_DT_PREFIX_MAX +
-	       (len / room + 2) * (SES_DT_TPDU_HLEN + SES_DT_PREFIX_MAX);
+	return sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
 }
 
 /*
@@ -420,7 +414,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 	bool segmented;
 	u8 enc;
 
-	while (!ses_sndbuf_ok(sk, ses_wire_len(ses, len))) {
+	while (!ses_sndbuf_ok(sk)) {
 		if (sk->sk_err)
 			return sock_error(sk);
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
@@ -433,7 +427,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
 			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-			      ses_sndbuf_ok(sk, ses_wire_len(ses, len)), &wait);
+			      ses_sndbuf_ok(sk), &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	if (sk->sk_shutdown & SEND_SHUTDOWN)
