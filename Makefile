@@ -52,10 +52,11 @@ fuzz:
 userspace:
 	@$(call sub,userspace,)
 
-test: vm-modules selftests
+test: vm-modules selftests userspace
 	@rm -rf $(OUT) && mkdir -p $(OUT)/vm
 	@$(call host_tap,tests/unit,check,unit)
 	@$(call host_tap,tests/fuzz,smoke,fuzz-smoke)
+	@scripts/check-compat.sh > $(OUT)/compat.tap || true
 	@tests/vm/run-vm.sh test $(OUT)/vm || true
 	@if [ -x tests/selftests/tshark-check.sh ]; then SES_RESULTS=$(OUT)/vm \
 	    tests/selftests/tshark-check.sh $(OUT)/vm/ses.pcap > $(OUT)/tshark.tap || true; fi

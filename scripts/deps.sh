@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(linux-source-6.12 qemu-system-x86 ccache gcc make flex bison libelf-dev libssl-dev bc
       cpio xz-utils kmod iproute2 nftables tcpdump tshark clang libclang-rt-14-dev
-      gnuplot-nox valgrind python3)
+      gnuplot-nox valgrind python3 linux-headers-amd64)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -28,6 +28,12 @@
 #define SES_IPV6_PINFO_OFFSET(type, member)
 #endif
 
+/* Since 6.6 sysctl tables carry their size instead of an empty entry. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define register_net_sysctl_sz(net, path, table, size) \
+	register_net_sysctl(net, path, table)
+#endif
+
 /* 6.12 moved the unaligned helpers out of asm/. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

@@ -64,7 +64,10 @@ static const struct ctl_table ses_sysctl_template[] = {
 		.extra1		= &ses_one,
 		.extra2		= &ses_backlog_max,
 	},
+	{ }	/* the end, for kernels before 6.6 */
 };
+
+#define SES_SYSCTLS	(ARRAY_SIZE(ses_sysctl_template) - 1)
 
 static int __net_init ses_net_init(struct net *net)
 {
@@ -89,7 +92,7 @@ static int __net_init ses_net_init(struct net *net)
 	table[4].data = &sn->max_backlog_handshakes;
 
 	sn->sysctl_hdr = register_net_sysctl_sz(net, "net/ses", table,
-						ARRAY_SIZE(ses_sysctl_template));
+						SES_SYSCTLS);
 	if (!sn->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;
