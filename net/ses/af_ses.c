@@ -214,6 +214,10 @@ static int ses_connect(struct socket *sock, struct sockaddr *addr, int len,
 	err = ses_ensure_tcp(sk);
 	if (err)
 		goto out;
+	err = -ENOBUFS;		/* net.ses.max_sessions reached */
+	if (!ses_session_slot_get(sock_net(sk)))
+		goto out;
+	ses->has_slot = true;
 	ses->initiator = true;
 	ses_tcp_attach(sk, ses->tcp, false);
 	sk->sk_err = 0;

@@ -17,6 +17,7 @@ static int ses_timeout_max = 3600 * 1000;	/* one hour, in ms */
 static int ses_ssdu_min = 1024;
 static int ses_ssdu_max = 16 << 20;
 static int ses_backlog_max = 65535;
+static int ses_sessions_max = 1 << 24;
 
 struct ses_net *ses_pernet(const struct net *net)
 {
@@ -64,6 +65,14 @@ static const struct ctl_table ses_sysctl_template[] = {
 		.extra1		= &ses_one,
 		.extra2		= &ses_backlog_max,
 	},
+	{
+		.procname	= "max_sessions",
+		.maxlen		= sizeof(u32),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ses_one,
+		.extra2		= &ses_sessions_max,
+	},
 	{ }	/* the end, for kernels before 6.6 */
 };
 
@@ -80,6 +89,8 @@ static int __net_init ses_net_init(struct net *net)
 	sn->tim_timeout_ms = 5000;
 	sn->max_ssdu = 1 << 20;
 	sn->max_backlog_handshakes = 1024;
+	sn->max_sessions = 65536;
+	atomic_set(&sn->sessions, 0);
 
 	table = kmemdup(ses_sysctl_template, sizeof(ses_sysctl_template),
 			GFP_KERNEL);
@@ -90,6 +101,7 @@ static int __net_init ses_net_init(struct net *net)
 	table[2].data = &sn->tim_timeout_ms;
 	table[3].data = &sn->max_ssdu;
 	table[4].data = &sn->max_backlog_handshakes;
+	table[5].data = &sn->max_sessions;
 
 	sn->sysctl_hdr = register_net_sysctl_sz(net, "net/ses", table,
 						SES_SYSCTLS);
@@ -121,6 +133,24 @@ static struct pernet_operations ses_net_ops = {
 	.id   = &ses_net_id,
 	.size = sizeof(struct ses_net),
 };
+
+/* Take one of the namespace's net.ses.max_sessions; any context. */
+bool ses_session_slot_get(struct net *net)
+{
+	struct ses_net *sn = ses_pernet(net);
+	int cur = atomic_read(&sn->sessions);
+
+	do {
+		if (cur >= READ_ONCE(sn->max_sessions))
+			return false;
+	} while (!atomic_try_cmpxchg(&sn->sessions, &cur, cur + 1));
+	return true;
+}
+
+void ses_session_slot_put(struct net *net)
+{
+	atomic_dec(&ses_pernet(net)->sessions);
+}
 
 int ses_ctrl_init(void)
 {

@@ -67,6 +67,7 @@ enum ses_timer_kind {
  * @tx_offset: octets of the head of sk_write_queue already sent
  * @spm: the protocol machine
  * @timer_kind: what @timer_work is for
+ * @timer_expires: when it is due (jiffies)
  * @tpdu_size: negotiated COTP TPDU size
  * @cotp_state: 0 before CR/CC, 1 once COTP is connected
  * @strp_on: @strp is initialised on @tcp (sessions, not listeners)
@@ -76,6 +77,7 @@ enum ses_timer_kind {
  *	was dropped once the session ended with nobody owning it
  * @reject_reason: RF reason to send when the SPM asks for one with none
  * @on_accept_q: established child waiting on the parent's accept_q
+ * @has_slot: holds one of the netns's net.ses.max_sessions
  * @strp_err: the parser lost framing (set from its abort callback)
  * @saved_*: the TCP socket's callbacks, restored by ses_tcp_detach()
  * @parent: listener of a child still in handshake or on the accept queue
@@ -117,6 +119,7 @@ struct ses_sock {
 
 	struct ses_spm spm;
 	enum ses_timer_kind timer_kind;
+	unsigned long timer_expires;
 	u32 tpdu_size;
 	u8 cotp_state;
 	bool strp_on;
@@ -125,6 +128,7 @@ struct ses_sock {
 	bool ref_dropped;
 	u8 reject_reason;
 	bool on_accept_q;
+	bool has_slot;
 	int strp_err;
 
 	void (*saved_data_ready)(struct sock *sk);
@@ -182,13 +186,19 @@ static inline struct ses_sock *ses_sk(const struct sock *sk)
 #define SES_SK_ACCEPTING	TCP_SYN_RECV
 #define SES_SK_ESTABLISHED	TCP_ESTABLISHED
 
-/* Per-netns state (ctrl.c, mib.c). */
+/*
+ * Per-netns state (ctrl.c, mib.c): the net.ses sysctls, the number of
+ * sessions with a transport (@sessions, bounded by @max_sessions) and
+ * the counters.
+ */
 struct ses_net {
 	u32 handshake_timeout_ms;
 	u32 release_timeout_ms;
 	u32 tim_timeout_ms;
 	u32 max_ssdu;
 	u32 max_backlog_handshakes;
+	u32 max_sessions;
+	atomic_t sessions;
 	struct ctl_table_header *sysctl_hdr;
 	struct ses_mib __percpu *mib;
 };
@@ -214,6 +224,8 @@ void ses_children_abort(struct sock *parent);
 
 /* transport.c */
 int ses_tcp_create(struct sock *sk, struct socket **res);
+bool ses_session_slot_get(struct net *net);
+void ses_session_slot_put(struct net *net);
 void ses_tcp_attach(struct sock *sk, struct socket *tcp, bool listener);
 void ses_tcp_detach(struct sock *sk);
 void ses_worker(struct work_struct *work);

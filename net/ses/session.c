@@ -31,6 +31,7 @@ void ses_set_timer(struct sock *sk, enum ses_timer_kind kind, u32 ms)
 	struct ses_sock *ses = ses_sk(sk);
 
 	ses->timer_kind = kind;
+	ses->timer_expires = jiffies + msecs_to_jiffies(ms);
 	if (!mod_delayed_work(ses_wq, &ses->timer_work, msecs_to_jiffies(ms)))
 		sock_hold(sk);
 }
@@ -344,6 +345,9 @@ static void ses_timer_fn(struct work_struct *work)
 	struct net *net = sock_net(sk);
 
 	lock_sock(sk);
+	/* re-armed while this run waited for the lock: the new run acts */
+	if (time_before(jiffies, ses->timer_expires))
+		goto out;
 	switch (ses->timer_kind) {
 	case SES_TIMER_HANDSHAKE:
 		ses->timer_kind = SES_TIMER_NONE;
@@ -367,6 +371,7 @@ static void ses_timer_fn(struct work_struct *work)
 	default:
 		break;
 	}
+out:
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -418,9 +423,8 @@ struct sock *ses_child_alloc(struct sock *parent)
 	pses->nr_children++;
 	spin_unlock_bh(&ses_child_lock);
 
-	lock_sock(sk);
+	/* not yet attached to TCP: nothing else touches it, no lock */
 	ses_set_timer(sk, SES_TIMER_HANDSHAKE, ses->handshake_ms);
-	release_sock(sk);
 	return sk;
 }
 

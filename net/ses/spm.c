@@ -252,6 +252,9 @@ void ses_spm_event(struct ses_spm *spm, enum ses_spm_event ev,
 		spm->state = SES_STA16;
 		return;
 	}
+	if (ev == SES_EV_TDISIND || ev == SES_EV_TIM ||
+	    ses_spm_is_spdu_event(ev))
+		return;		/* nothing to do in this state (STA01) */
 	out->actions = SES_ACT_REJECTED;
 	out->error = -ENOTCONN;
 	if (ev == SES_EV_SDTREQ && (spm->fn_sent || spm->state == SES_STA16))

@@ -230,6 +230,10 @@ void ses_tcp_detach(struct sock *sk)
 	ses->tcp = NULL;
 	sock_release(tcp);
 	ses_rx_purge(sk);
+	if (ses->has_slot) {
+		ses->has_slot = false;
+		ses_session_slot_put(sock_net(sk));
+	}
 }
 
 /* ---- transmit (process context, sk locked) ---- */
@@ -538,6 +542,11 @@ static void ses_ssdu_deliver(struct sock *sk)
 	ses->ssdu_tail = NULL;
 	ses->stats.ssdus_received++;
 	ses->stats.bytes_received += skb->len;
+	if (sock_flag(sk, SOCK_DEAD)) {
+		/* closed: nobody will read it */
+		kfree_skb(skb);
+		return;
+	}
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
@@ -893,16 +902,19 @@ static void ses_accept_tcp(struct sock *sk)
 
 	while (ses->tcp && sk->sk_state == SES_SK_LISTEN &&
 	       !kernel_accept(ses->tcp, &tcp, O_NONBLOCK)) {
-		if (ses->nr_children >= READ_ONCE(sn->max_backlog_handshakes)) {
+		if (ses->nr_children >= READ_ONCE(sn->max_backlog_handshakes) ||
+		    !ses_session_slot_get(sock_net(sk))) {
 			ses_mib_inc(sock_net(sk), SES_MIB_HANDSHAKEDROPS);
 			ses_tcp_release_clone(ses, tcp);
 			continue;
 		}
 		child = ses_child_alloc(sk);
 		if (!child) {
+			ses_session_slot_put(sock_net(sk));
 			ses_tcp_release_clone(ses, tcp);
 			continue;
 		}
+		ses_sk(child)->has_slot = true;
 		ses_sk(child)->saved_data_ready = ses->saved_data_ready;
 		ses_sk(child)->saved_write_space = ses->saved_write_space;
 		ses_sk(child)->saved_state_change = ses->saved_state_change;
