@@ -73,7 +73,7 @@ static void ses_destruct(struct sock *sk)
 	skb_queue_purge(&ses->rx_queue);
 	kvfree(ses->tsdu);
 	kfree_skb(ses->ssdu);
-	__skb_queue_purge(&sk->sk_write_queue);
+	ses_tx_queue_purge(sk);
 	ses->orig_destruct(sk);
 }
 
@@ -644,6 +644,16 @@ static int ses_sock_getsockopt(struct socket *sock, int level, int optname,
 
 static const struct proto_ops ses_ops = SES_PROTO_OPS(PF_INET);
 
+/* Both families share one memory account (mem.c). */
+#define SES_PROTO_MEMORY						\
+	.enter_memory_pressure	= ses_enter_memory_pressure,		\
+	.memory_pressure	= &ses_memory_pressure,			\
+	.memory_allocated	= &ses_memory_allocated,		\
+	.per_cpu_fw_alloc	= &ses_memory_per_cpu_fw_alloc,		\
+	.sysctl_mem		= sysctl_ses_mem,			\
+	.sysctl_rmem		= sysctl_ses_rmem,			\
+	.sysctl_wmem		= sysctl_ses_wmem,
+
 static struct proto ses_prot = {
 	.name		= "SES",
 	.owner		= THIS_MODULE,
@@ -651,6 +661,7 @@ static struct proto ses_prot = {
 	.hash		= ses_hash,
 	.unhash		= ses_unhash,
 	.obj_size	= sizeof(struct ses_sock),
+	SES_PROTO_MEMORY
 };
 
 static struct inet_protosw ses_protosw = {
@@ -671,6 +682,7 @@ static struct proto ses6_prot = {
 	.unhash		= ses_unhash,
 	.obj_size	= sizeof(struct ses6_sock),
 	SES_IPV6_PINFO_OFFSET(struct ses6_sock, np)
+	SES_PROTO_MEMORY
 };
 
 static struct inet_protosw ses6_protosw = {
@@ -685,6 +697,7 @@ static int __init ses_init(void)
 {
 	int err;
 
+	ses_mem_init();
 	ses_wq = alloc_workqueue("ses", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!ses_wq)
 		return -ENOMEM;

@@ -34,6 +34,21 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * 6.10 moved the protocol memory helpers out of net/sock.h. Before it,
+ * sk_memory_allocated_add() reads an unexported per-cpu reserve size:
+ * add to the protocol's global counter directly (what the per-cpu path
+ * flushes into anyway).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#include <net/proto_memory.h>
+#define ses_memory_allocated_add(sk, pages) \
+	sk_memory_allocated_add(sk, pages)
+#else
+#define ses_memory_allocated_add(sk, pages) \
+	atomic_long_add(pages, (sk)->sk_prot->memory_allocated)
+#endif
+
 /* 6.12 moved the unaligned helpers out of asm/. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

@@ -238,6 +238,21 @@ void ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		   const struct ses_spdu *spdu);
 void ses_rx_purge(struct sock *sk);
 
+/* mem.c: socket memory accounting */
+void ses_mem_init(void);
+void ses_mem_charge_force(struct sock *sk, int size);
+void ses_tx_charge(struct sock *sk, struct sk_buff *skb);
+void ses_rx_charge(struct sock *sk, struct sk_buff *skb);
+void ses_tx_queue_free(struct sock *sk, struct sk_buff *skb);
+void ses_tx_queue_purge(struct sock *sk);
+extern long sysctl_ses_mem[3];
+extern int sysctl_ses_rmem[3];
+extern int sysctl_ses_wmem[3];
+extern atomic_long_t ses_memory_allocated;
+extern unsigned long ses_memory_pressure;
+DECLARE_PER_CPU(int, ses_memory_per_cpu_fw_alloc);
+void ses_enter_memory_pressure(struct sock *sk);
+
 /* sockopt.c */
 int ses_setsockopt(struct sock *sk, int level, int optname,
 		   sockptr_t optval, unsigned int optlen);

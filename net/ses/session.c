@@ -87,7 +87,7 @@ void ses_session_done(struct sock *sk, int err)
 
 	ses_stop_timer(sk);
 	ses_tcp_detach(sk);
-	__skb_queue_purge(&sk->sk_write_queue);
+	ses_tx_queue_purge(sk);
 	ses->tx_offset = 0;
 	ses->spm.state = SES_STA01;
 	if (err)
@@ -238,7 +238,10 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 	}
 	if (a & SES_ACT_SEND_DN) {
 		ses_send_simple(sk, SES_SPDU_DN, 0, 0, 0);
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+		/* released for the user; the peer drops the transport */
+		WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+		inet_sk_set_state(sk, SES_SK_CLOSE);
+		ses_wake(sk);
 	}
 	if (a & SES_ACT_SEND_AB) {
 		u8 td = SES_TD_RELEASED;

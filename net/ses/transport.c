@@ -278,8 +278,7 @@ void ses_tx_push(struct sock *sk)
 			}
 			ret -= skb->len - ses->tx_offset;
 			ses->tx_offset = 0;
-			__skb_unlink(skb, &sk->sk_write_queue);
-			consume_skb(skb);
+			ses_tx_queue_free(sk, skb);
 		}
 	}
 }
@@ -333,7 +332,11 @@ static int ses_tx_build_tsdu(struct sock *sk, const u8 *pre, size_t plen,
 
 static void ses_tx_commit(struct sock *sk, struct sk_buff_head *q)
 {
+	struct sk_buff *skb;
+
 	ses_sk(sk)->stats.spdus_sent++;
+	skb_queue_walk(q, skb)
+		ses_tx_charge(sk, skb);
 	skb_queue_splice_tail_init(q, &sk->sk_write_queue);
 	ses_tx_push(sk);
 }
@@ -384,6 +387,7 @@ int ses_tx_cotp(struct sock *sk, u8 code)
 	if (!skb)
 		return -ENOMEM;
 	skb_put_data(skb, buf, len);
+	ses_tx_charge(sk, skb);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	ses_tx_push(sk);
 	return 0;
@@ -397,6 +401,16 @@ int ses_tx_cotp(struct sock *sk, u8 code)
 static bool ses_sndbuf_ok(struct sock *sk)
 {
 	return sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
+}
+
+/*
+ * And room in the protocol's memory (net/ses/mem.c): under global
+ * pressure a socket with data queued waits for it to drain.
+ */
+static bool ses_tx_room(struct sock *sk, size_t len)
+{
+	return ses_sndbuf_ok(sk) &&
+	       (!sk->sk_wmem_queued || sk_wmem_schedule(sk, len));
 }
 
 /*
@@ -418,7 +432,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 	bool segmented;
 	u8 enc;
 
-	while (!ses_sndbuf_ok(sk)) {
+	while (!ses_tx_room(sk, len)) {
 		if (sk->sk_err)
 			return sock_error(sk);
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
@@ -431,7 +445,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
 			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-			      ses_sndbuf_ok(sk), &wait);
+			      ses_tx_room(sk, len), &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	if (sk->sk_shutdown & SEND_SHUTDOWN)
@@ -547,7 +561,7 @@ static void ses_ssdu_deliver(struct sock *sk)
 		kfree_skb(skb);
 		return;
 	}
-	skb_set_owner_r(skb, sk);
+	ses_rx_charge(sk, skb);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 }
@@ -559,13 +573,14 @@ static void ses_rx_bad(struct sock *sk, enum ses_mib_field field)
 
 	ses_mib_inc(sock_net(sk), field);
 	ses_rx_purge(sk);
+	ses->abort_reason = SES_AB_PROTOCOL_ERROR;
 	if (ses->cotp_state && ses->spm.state != SES_STA01 &&
 	    ses->spm.state != SES_STA16) {
-		ses->abort_reason = SES_AB_PROTOCOL_ERROR;
 		ses_run_event(sk, SES_EV_SUABREQ, NULL);
 		/* the parser may be gone: TIM ends it if the peer stays */
 	} else {
-		ses_session_done(sk, ECONNRESET);
+		/* before COTP is up there is no session to abort: close */
+		ses_session_done(sk, ECONNABORTED);
 	}
 }
 
@@ -844,9 +859,14 @@ static void ses_rx(struct sock *sk)
 	while (ses->tcp && ses->strp_on) {
 		if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
 			return;	/* recvmsg() wakes us when the user reads */
-		skb = skb_dequeue(&ses->rx_queue);
+		skb = skb_peek(&ses->rx_queue);
 		if (!skb)
 			break;
+		/* under memory pressure, wait for the reader if there is one */
+		if (atomic_read(&sk->sk_rmem_alloc) &&
+		    !sk_rmem_schedule(sk, skb, skb->truesize))
+			return;
+		skb_unlink(skb, &ses->rx_queue);
 		atomic_sub(skb->truesize, &ses->rx_bytes);
 		ses_rx_tpkt(sk, skb);
 		kfree_skb(skb);
@@ -918,8 +938,11 @@ static void ses_accept_tcp(struct sock *sk)
 		ses_sk(child)->saved_data_ready = ses->saved_data_ready;
 		ses_sk(child)->saved_write_space = ses->saved_write_space;
 		ses_sk(child)->saved_state_change = ses->saved_state_change;
+		/* once attached, the child may end (and be freed) at once */
+		sock_hold(child);
 		ses_tcp_attach(child, tcp, false);
 		ses_queue_work(child, SES_EV_STATE);
+		sock_put(child);
 	}
 }
 
