@@ -482,16 +482,17 @@ void ses_children_abort(struct sock *parent)
 		struct sock *sk = &ses->inet.sk;
 
 		list_del_init(&ses->child_list);
+		/* the list's reference may go in ses_abort(): keep one */
+		sock_hold(sk);
 		lock_sock(sk);
 		sock_set_flag(sk, SOCK_DEAD);
 		ses_abort(sk, SES_AB_LOCAL_USER);
 		if (!ses->ref_dropped) {
 			ses->ref_dropped = true;
-			release_sock(sk);
 			sock_put(sk);
-		} else {
-			release_sock(sk);
 		}
+		release_sock(sk);
+		sock_put(sk);
 		sock_put(parent);	/* the child's reference */
 	}
 }
