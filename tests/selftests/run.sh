@@ -12,9 +12,12 @@
 #                     tshark-check.sh decodes on the host); default /tmp
 #   SES_PROG_TIMEOUT  seconds one program may run (default 240)
 #   SES_BUDGET        seconds for the whole suite; programs not started
-#                     by then are reported "not ok" (default 480)
+#                     by then are reported "not ok" (default 720)
 #   SES_CONFIGS       configurations to run (default: all four below)
 #   SES_PROGS         programs to run (default: all)
+#   SES_LO_ONLY       programs run in the lo-* configurations only
+#                     (default: ses_adversary ses_lifecycle, which test the
+#                     module's own paths, not the network between the ends)
 #   SES_CAPTURE       0 to skip the tcpdump capture run (default 1)
 #
 # Configurations:
@@ -28,10 +31,11 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire"}
+PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle"}
+LO_ONLY=${SES_LO_ONLY:-"ses_adversary ses_lifecycle"}
 CONFIGS=${SES_CONFIGS:-"lo-v4 lo-v6 veth-v4 veth-v6"}
 PROG_TIMEOUT=${SES_PROG_TIMEOUT:-240}
-BUDGET=${SES_BUDGET:-480}
+BUDGET=${SES_BUDGET:-720}
 RESULTS=${SES_RESULTS:-/tmp}
 CAPTURE_PORT=10102
 CAPTURE_TEST=data_and_release_for_the_wire_capture
@@ -112,6 +116,13 @@ restore_sysctls() {	# NETNS|"" FILE
 }
 
 # ---- one program in one configuration -----------------------------------
+
+lo_only() {		# PROG: runs in the lo-* configurations only?
+	case " $LO_ONLY " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
 
 config_args() {		# CONFIG -> "NETNS|ARGS..."
 	case $1 in
@@ -273,6 +284,9 @@ fi
 
 for cfg in $CONFIGS; do
 	for prog in $PROGS; do
+		if [ "${cfg#lo-}" = "$cfg" ] && lo_only "$prog"; then
+			continue
+		fi
 		if [ "${cfg#veth}" != "$cfg" ] && [ $netns_ok = 0 ]; then
 			for t in $(list_tests "$prog"); do
 				tap not-ok "$prog/$cfg: $t # no netns/veth"

@@ -155,7 +155,8 @@ int main(int argc, char **argv)
 			malformed = true;
 	}
 	if (!cfg.addr[0])
-		strcpy(cfg.addr, cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
+		snprintf(cfg.addr, sizeof(cfg.addr), "%s",
+			 cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
 	lfd = tcp_sock(SRV);
 	if (!b || lfd < 0 || bind_listen(lfd, cfg.port))
 		return fail("listen");

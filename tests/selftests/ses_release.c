@@ -136,7 +136,7 @@ TEST_F(session, send_after_shutdown_wr_fails_with_epipe_and_sigpipe)
 	ASSERT_EQ(0, shutdown(self->p.cli, SHUT_WR));
 	EXPECT_EQ(-1, send(self->p.cli, "x", 1, 0));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(1, ses_sigpipes);
+	EXPECT_EQ(1, sigpipes_seen());
 }
 
 TEST_F(session, send_after_shutdown_wr_with_msg_nosignal_raises_no_sigpipe)
@@ -145,7 +145,7 @@ TEST_F(session, send_after_shutdown_wr_with_msg_nosignal_raises_no_sigpipe)
 	ASSERT_EQ(0, shutdown(self->p.cli, SHUT_WR));
 	EXPECT_EQ(-1, send(self->p.cli, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(0, ses_sigpipes);
+	EXPECT_EQ(0, sigpipes_seen());
 }
 
 TEST_F(session, poll_reports_rdhup_after_the_peer_released)

@@ -35,9 +35,12 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +48,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -52,6 +56,7 @@
 #include <unistd.h>
 
 #include <linux/ses.h>
+#include <linux/sockios.h>
 
 #include "kselftest_harness.h"
 
@@ -59,7 +64,6 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT	60
 
-#define SES_HELPER		static __attribute__((unused))
 
 /* Bound on every blocking socket call a test makes (SO_RCVTIMEO/SNDTIMEO). */
 #define SES_IO_TIMEOUT_MS	10000
@@ -94,7 +98,7 @@ static struct ses_cfg cfg = {
 
 /* ---- namespaces ---------------------------------------------------- */
 
-SES_HELPER void ses_enter(int side)
+static inline void ses_enter(int side)
 {
 	if (cfg.ns_fd[side] >= 0 && setns(cfg.ns_fd[side], CLONE_NEWNET)) {
 		perror("setns");
@@ -102,7 +106,7 @@ SES_HELPER void ses_enter(int side)
 	}
 }
 
-SES_HELPER void ses_leave(void)
+static inline void ses_leave(void)
 {
 	if (cfg.home_fd >= 0 && setns(cfg.home_fd, CLONE_NEWNET)) {
 		perror("setns home");
@@ -111,7 +115,7 @@ SES_HELPER void ses_leave(void)
 }
 
 /* Run a shell command in the namespace of one side; returns its status. */
-SES_HELPER int ses_system(int side, const char *cmd)
+static inline int ses_system(int side, const char *cmd)
 {
 	int ret;
 
@@ -125,7 +129,7 @@ SES_HELPER int ses_system(int side, const char *cmd)
 
 /* ---- time, patterns ------------------------------------------------- */
 
-SES_HELPER long long now_ms(void)
+static inline long long now_ms(void)
 {
 	struct timespec ts;
 
@@ -133,7 +137,7 @@ SES_HELPER long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-SES_HELPER void sleep_ms(int ms)
+static inline void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -152,7 +156,7 @@ static inline uint32_t xorshift32(uint32_t *s)
 }
 
 /* Deterministic content of an SSDU: a function of its seed only. */
-SES_HELPER void fill_pattern(void *buf, size_t len, uint32_t seed)
+static inline void fill_pattern(void *buf, size_t len, uint32_t seed)
 {
 	uint32_t s = seed * 2654435761u + 0x9e3779b9u;
 	uint8_t *b = buf;
@@ -165,7 +169,7 @@ SES_HELPER void fill_pattern(void *buf, size_t len, uint32_t seed)
 }
 
 /* Index of the first octet that differs from the pattern, len if none. */
-SES_HELPER size_t pattern_mismatch(const void *buf, size_t len, uint32_t seed)
+static inline size_t pattern_mismatch(const void *buf, size_t len, uint32_t seed)
 {
 	uint32_t s = seed * 2654435761u + 0x9e3779b9u;
 	const uint8_t *b = buf;
@@ -181,7 +185,7 @@ SES_HELPER size_t pattern_mismatch(const void *buf, size_t len, uint32_t seed)
 
 /* ---- sockets -------------------------------------------------------- */
 
-SES_HELPER void set_io_timeouts(int fd, int ms)
+static inline void set_io_timeouts(int fd, int ms)
 {
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
@@ -189,7 +193,7 @@ SES_HELPER void set_io_timeouts(int fd, int ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-SES_HELPER int sock_in(int side, int family, int type, int proto)
+static inline int sock_in(int side, int family, int type, int proto)
 {
 	int fd, err;
 
@@ -203,18 +207,20 @@ SES_HELPER int sock_in(int side, int family, int type, int proto)
 	return fd;
 }
 
-SES_HELPER int ses_sock(int side)
+static inline int ses_sock(int side)
 {
 	return sock_in(side, cfg.family, SOCK_SEQPACKET, IPPROTO_SES);
 }
 
-SES_HELPER int tcp_sock(int side)
+static inline int tcp_sock(int side)
 {
 	return sock_in(side, cfg.family, SOCK_STREAM, IPPROTO_TCP);
 }
 
-SES_HELPER socklen_t ses_addr(struct sockaddr_storage *ss, int port)
+static inline socklen_t ses_addr(struct sockaddr_storage *ss, int port)
 {
+	struct sockaddr_in *s4 = (void *)ss;
+
 	memset(ss, 0, sizeof(*ss));
 	if (cfg.family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (void *)ss;
@@ -223,17 +229,14 @@ SES_HELPER socklen_t ses_addr(struct sockaddr_storage *ss, int port)
 		s6->sin6_port = htons(port);
 		inet_pton(AF_INET6, cfg.addr, &s6->sin6_addr);
 		return sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (void *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		inet_pton(AF_INET, cfg.addr, &s4->sin_addr);
-		return sizeof(*s4);
 	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	inet_pton(AF_INET, cfg.addr, &s4->sin_addr);
+	return sizeof(*s4);
 }
 
-SES_HELPER int sa_port(const struct sockaddr_storage *ss)
+static inline int sa_port(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
@@ -241,7 +244,7 @@ SES_HELPER int sa_port(const struct sockaddr_storage *ss)
 }
 
 /* Same family, address and port. */
-SES_HELPER bool sa_equal(const struct sockaddr_storage *a,
+static inline bool sa_equal(const struct sockaddr_storage *a,
 			 const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
@@ -259,7 +262,7 @@ SES_HELPER bool sa_equal(const struct sockaddr_storage *a,
 	}
 }
 
-SES_HELPER int sock_port(int fd)
+static inline int sock_port(int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -269,7 +272,7 @@ SES_HELPER int sock_port(int fd)
 	return sa_port(&ss);
 }
 
-SES_HELPER int bind_listen(int fd, int port)
+static inline int bind_listen(int fd, int port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = ses_addr(&ss, port);
@@ -281,7 +284,7 @@ SES_HELPER int bind_listen(int fd, int port)
 	return listen(fd, 16);
 }
 
-SES_HELPER int connect_to(int fd, int port)
+static inline int connect_to(int fd, int port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = ses_addr(&ss, port);
@@ -289,7 +292,7 @@ SES_HELPER int connect_to(int fd, int port)
 	return connect(fd, (void *)&ss, len);
 }
 
-SES_HELPER int set_nonblock(int fd, bool on)
+static inline int set_nonblock(int fd, bool on)
 {
 	int fl = fcntl(fd, F_GETFL);
 
@@ -299,7 +302,7 @@ SES_HELPER int set_nonblock(int fd, bool on)
 }
 
 /* revents of one poll() on fd, 0 on timeout, -1 on error. */
-SES_HELPER int poll_one(int fd, short events, int timeout_ms)
+static inline int poll_one(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 	int ret;
@@ -316,7 +319,7 @@ SES_HELPER int poll_one(int fd, short events, int timeout_ms)
  * Polls fd for events until one of want (a subset) is reported, or an
  * error or hangup; returns the last revents, 0 on timeout.
  */
-SES_HELPER int wait_for(int fd, short events, short want, int timeout_ms)
+static inline int wait_for(int fd, short events, short want, int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms;
 	int rev;
@@ -334,12 +337,12 @@ SES_HELPER int wait_for(int fd, short events, short want, int timeout_ms)
 }
 
 /* Waits until any of events (or an error or hangup) is reported. */
-SES_HELPER int wait_events(int fd, short events, int timeout_ms)
+static inline int wait_events(int fd, short events, int timeout_ms)
 {
 	return wait_for(fd, events, events, timeout_ms);
 }
 
-SES_HELPER int accept_within(int lfd, int timeout_ms, int flags)
+static inline int accept_within(int lfd, int timeout_ms, int flags)
 {
 	int fd;
 
@@ -353,7 +356,7 @@ SES_HELPER int accept_within(int lfd, int timeout_ms, int flags)
 	return fd;
 }
 
-SES_HELPER int so_error(int fd)
+static inline int so_error(int fd)
 {
 	int err = -1;
 	socklen_t len = sizeof(err);
@@ -363,7 +366,7 @@ SES_HELPER int so_error(int fd)
 	return err;
 }
 
-SES_HELPER int getopt_int(int fd, int level, int name)
+static inline int getopt_int(int fd, int level, int name)
 {
 	int v = INT_MIN;
 	socklen_t len = sizeof(v);
@@ -373,12 +376,12 @@ SES_HELPER int getopt_int(int fd, int level, int name)
 	return v;
 }
 
-SES_HELPER int setopt_int(int fd, int level, int name, int v)
+static inline int setopt_int(int fd, int level, int name, int v)
 {
 	return setsockopt(fd, level, name, &v, sizeof(v));
 }
 
-SES_HELPER int ses_get_info(int fd, struct ses_info *info)
+static inline int ses_get_info(int fd, struct ses_info *info)
 {
 	socklen_t len = sizeof(*info);
 
@@ -393,7 +396,7 @@ SES_HELPER int ses_get_info(int fd, struct ses_info *info)
 }
 
 /* recvmsg() of one SSDU; *mflags gets msg_flags. */
-SES_HELPER ssize_t recv_ssdu(int fd, void *buf, size_t cap, int flags,
+static inline ssize_t recv_ssdu(int fd, void *buf, size_t cap, int flags,
 			     int *mflags)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
@@ -406,7 +409,7 @@ SES_HELPER ssize_t recv_ssdu(int fd, void *buf, size_t cap, int flags,
 	return n;
 }
 
-SES_HELPER ssize_t send_pattern(int fd, size_t len, uint32_t seed, int flags)
+static inline ssize_t send_pattern(int fd, size_t len, uint32_t seed, int flags)
 {
 	void *buf = malloc(len ? len : 1);
 	ssize_t n;
@@ -431,7 +434,7 @@ struct ses_pair {
 	int port;
 };
 
-SES_HELPER void ses_pair_close(struct ses_pair *p)
+static inline void ses_pair_close(struct ses_pair *p)
 {
 	if (p->cli >= 0)
 		close(p->cli);
@@ -443,7 +446,7 @@ SES_HELPER void ses_pair_close(struct ses_pair *p)
 }
 
 /* An SES listener on cfg.addr (port cfg.port or ephemeral), or -1. */
-SES_HELPER int ses_listener(int *port)
+static inline int ses_listener(int *port)
 {
 	int fd = ses_sock(SRV);
 
@@ -462,7 +465,7 @@ SES_HELPER int ses_listener(int *port)
 }
 
 /* Client on the client side connected to the listener, and its accept. */
-SES_HELPER void __ses_connect_accept(struct __test_metadata *_metadata,
+static inline void __ses_connect_accept(struct __test_metadata *_metadata,
 				     struct ses_pair *p)
 {
 	p->cli = ses_sock(CLI);
@@ -474,7 +477,7 @@ SES_HELPER void __ses_connect_accept(struct __test_metadata *_metadata,
 }
 
 /* Listener, client and accepted socket with default options. */
-SES_HELPER void __ses_pair_open(struct __test_metadata *_metadata,
+static inline void __ses_pair_open(struct __test_metadata *_metadata,
 				struct ses_pair *p)
 {
 	p->cli = p->srv = -1;
@@ -488,7 +491,7 @@ SES_HELPER void __ses_pair_open(struct __test_metadata *_metadata,
 /* ---- counters and sysctls ------------------------------------------- */
 
 /* Value of one /proc/net/ses_stat counter in a side's netns, -1 if none. */
-SES_HELPER long long ses_stat(int side, const char *name)
+static inline long long ses_stat(int side, const char *name)
 {
 	char line[256], key[128];
 	long long val, ret = -1;
@@ -510,7 +513,7 @@ SES_HELPER long long ses_stat(int side, const char *name)
 	return ret;
 }
 
-SES_HELPER int sysctl_get(int side, const char *name, long *val)
+static inline int sysctl_get(int side, const char *name, long *val)
 {
 	char path[256], buf[64];
 	int fd, err;
@@ -534,7 +537,7 @@ SES_HELPER int sysctl_get(int side, const char *name, long *val)
 }
 
 /* 0, or -errno of the open() or write(). */
-SES_HELPER int sysctl_set(int side, const char *name, long val)
+static inline int sysctl_set(int side, const char *name, long val)
 {
 	char path[256], buf[64];
 	int fd, err, len;
@@ -556,7 +559,7 @@ SES_HELPER int sysctl_set(int side, const char *name, long val)
 	return n == len ? 0 : -EIO;
 }
 
-SES_HELPER long ses_max_ssdu(void)
+static inline long ses_max_ssdu(void)
 {
 	long v;
 
@@ -567,20 +570,27 @@ SES_HELPER long ses_max_ssdu(void)
 
 /* ---- signals --------------------------------------------------------- */
 
-static volatile sig_atomic_t ses_sigpipes;
+/* Written by the handler, read by the test: lock-free atomics only. */
+static int ses_sigpipes;
 
 static void ses_on_sigpipe(int sig)
 {
 	(void)sig;
-	ses_sigpipes++;
+	__atomic_add_fetch(&ses_sigpipes, 1, __ATOMIC_SEQ_CST);
 }
 
-SES_HELPER void count_sigpipe(void)
+static inline void count_sigpipe(void)
 {
 	struct sigaction sa = { .sa_handler = ses_on_sigpipe };
 
 	sigaction(SIGPIPE, &sa, NULL);
-	ses_sigpipes = 0;
+	__atomic_store_n(&ses_sigpipes, 0, __ATOMIC_SEQ_CST);
+}
+
+/* SIGPIPEs since count_sigpipe(). */
+static inline int sigpipes_seen(void)
+{
+	return __atomic_load_n(&ses_sigpipes, __ATOMIC_SEQ_CST);
 }
 
 /* ---- a helper process --------------------------------------------------
@@ -595,7 +605,7 @@ SES_HELPER void count_sigpipe(void)
 	_exit(1);							\
 } while (0)
 
-SES_HELPER pid_t ses_fork(void)
+static inline pid_t ses_fork(void)
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -603,7 +613,7 @@ SES_HELPER pid_t ses_fork(void)
 }
 
 /* Exit status of the child, -1 if it did not exit normally in time. */
-SES_HELPER int child_wait(pid_t pid, int timeout_ms)
+static inline int child_wait(pid_t pid, int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms;
 	int status;
@@ -692,7 +702,7 @@ static uint8_t raw_last_code;	/* COTP code of the last TPDU read */
  * for at most SES_WAIT_MS in all (then -1, ETIMEDOUT): a frame is never
  * left half written by a retry.
  */
-SES_HELPER int write_all(int fd, const void *buf, size_t len)
+static inline int write_all(int fd, const void *buf, size_t len)
 {
 	long long end = now_ms() + SES_WAIT_MS;
 	const uint8_t *p = buf;
@@ -722,7 +732,7 @@ SES_HELPER int write_all(int fd, const void *buf, size_t len)
  * Reads exactly len octets before the deadline: 1 done, 0 EOF before the
  * first octet, -1 error (errno ETIMEDOUT, ECONNRESET, EPROTO = EOF inside).
  */
-SES_HELPER int read_exact(int fd, void *buf, size_t len, long long deadline)
+static inline int read_exact(int fd, void *buf, size_t len, long long deadline)
 {
 	uint8_t *p = buf;
 	size_t got = 0;
@@ -753,7 +763,7 @@ SES_HELPER int read_exact(int fd, void *buf, size_t len, long long deadline)
 	return 1;
 }
 
-SES_HELPER int tpkt_send(int fd, const void *payload, size_t len)
+static inline int tpkt_send(int fd, const void *payload, size_t len)
 {
 	uint8_t *b = malloc(len + TPKT_HDR);
 	int ret;
@@ -771,7 +781,7 @@ SES_HELPER int tpkt_send(int fd, const void *payload, size_t len)
 }
 
 /* Payload length of the next TPKT (> 0), 0 on EOF, -1 on error. */
-SES_HELPER int tpkt_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms)
+static inline int tpkt_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	uint8_t h[TPKT_HDR];
@@ -804,7 +814,7 @@ struct cotp {
 };
 
 /* Next TPDU into buf: 1 got, 0 EOF, -1 error. */
-SES_HELPER int cotp_recv(int fd, uint8_t *buf, size_t cap, struct cotp *t,
+static inline int cotp_recv(int fd, uint8_t *buf, size_t cap, struct cotp *t,
 			 int timeout_ms)
 {
 	int n = tpkt_recv(fd, buf, cap, timeout_ms);
@@ -826,7 +836,7 @@ SES_HELPER int cotp_recv(int fd, uint8_t *buf, size_t cap, struct cotp *t,
 }
 
 /* CR: LI 9, E0, dst-ref 0000, src-ref 0001, class 0, TPDU size 8192. */
-SES_HELPER int cotp_send_cr(int fd)
+static inline int cotp_send_cr(int fd)
 {
 	static const uint8_t cr[] = { 0x09, COTP_CR, 0x00, 0x00, 0x00, 0x01,
 				      0x00, COTP_PAR_TPDU_SIZE, 0x01,
@@ -835,7 +845,7 @@ SES_HELPER int cotp_send_cr(int fd)
 	return tpkt_send(fd, cr, sizeof(cr));
 }
 
-SES_HELPER int cotp_send_cc(int fd, uint16_t dst_ref)
+static inline int cotp_send_cc(int fd, uint16_t dst_ref)
 {
 	uint8_t cc[] = { 0x09, COTP_CC, dst_ref >> 8, dst_ref & 0xff,
 			 0x00, 0x02, 0x00, COTP_PAR_TPDU_SIZE, 0x01,
@@ -845,7 +855,7 @@ SES_HELPER int cotp_send_cc(int fd, uint16_t dst_ref)
 }
 
 /* One TSDU in as many DT TPDUs as the 8192-octet TPDU size needs. */
-SES_HELPER int cotp_send_dt(int fd, const void *tsdu, size_t len)
+static inline int cotp_send_dt(int fd, const void *tsdu, size_t len)
 {
 	uint8_t *b = malloc(COTP_DT_MAX + 3);
 	const uint8_t *p = tsdu;
@@ -872,7 +882,7 @@ SES_HELPER int cotp_send_dt(int fd, const void *tsdu, size_t len)
  * Next TSDU (DT TPDUs up to EOT): its length (> 0), 0 on EOF, -1 on
  * error; errno EPROTO with raw_last_code set if another TPDU came.
  */
-SES_HELPER int tsdu_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms)
+static inline int tsdu_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	uint8_t *t = malloc(RAW_MAX);
@@ -920,7 +930,7 @@ struct spdu {
 };
 
 /* Parses the SPDU at b: 0, or -1 if the LI runs past n. */
-SES_HELPER int spdu_parse(const uint8_t *b, size_t n, struct spdu *s)
+static inline int spdu_parse(const uint8_t *b, size_t n, struct spdu *s)
 {
 	size_t hl = 2, li;
 
@@ -947,7 +957,7 @@ SES_HELPER int spdu_parse(const uint8_t *b, size_t n, struct spdu *s)
  * The SPDU that matters in a TSDU: a leading GT or PT (category 0, which
  * ISO concatenates with a category 2 SPDU) is skipped when more follows.
  */
-SES_HELPER int tsdu_main_spdu(const uint8_t *b, size_t n, struct spdu *s)
+static inline int tsdu_main_spdu(const uint8_t *b, size_t n, struct spdu *s)
 {
 	if (spdu_parse(b, n, s))
 		return -1;
@@ -960,7 +970,7 @@ SES_HELPER int tsdu_main_spdu(const uint8_t *b, size_t n, struct spdu *s)
  * Finds PI code in a parameter field, looking inside the PGIs that hold
  * PIs (1, 5, 33): 1 found, 0 absent, -1 malformed.
  */
-SES_HELPER int spdu_param(const uint8_t *p, size_t n, uint8_t code,
+static inline int spdu_param(const uint8_t *p, size_t n, uint8_t code,
 			  const uint8_t **val, size_t *vlen)
 {
 	while (n) {
@@ -997,7 +1007,7 @@ SES_HELPER int spdu_param(const uint8_t *p, size_t n, uint8_t code,
 }
 
 /* Value of a 1- or 2-octet PI as an integer, -1 if absent or malformed. */
-SES_HELPER long spdu_param_uint(const struct spdu *s, uint8_t code)
+static inline long spdu_param_uint(const struct spdu *s, uint8_t code)
 {
 	const uint8_t *v;
 	size_t vl, i;
@@ -1011,7 +1021,7 @@ SES_HELPER long spdu_param_uint(const struct spdu *s, uint8_t code)
 }
 
 /* A PI or PGI: code, LI (short or long form), value. */
-SES_HELPER size_t put_item(uint8_t *o, uint8_t code, const void *v, size_t n)
+static inline size_t put_item(uint8_t *o, uint8_t code, const void *v, size_t n)
 {
 	size_t hl = 2;
 
@@ -1030,13 +1040,13 @@ SES_HELPER size_t put_item(uint8_t *o, uint8_t code, const void *v, size_t n)
 }
 
 /* SPDU header and parameters; user information is appended by callers. */
-SES_HELPER size_t put_spdu(uint8_t *o, uint8_t si, const void *par, size_t n)
+static inline size_t put_spdu(uint8_t *o, uint8_t si, const void *par, size_t n)
 {
 	return put_item(o, si, par, n);
 }
 
 /* The Connect/Accept Item: protocol options 0, [TSDU sizes], version 2. */
-SES_HELPER size_t put_accept_item(uint8_t *o, int tsdu_i2r, int tsdu_r2i)
+static inline size_t put_accept_item(uint8_t *o, int tsdu_i2r, int tsdu_r2i)
 {
 	uint8_t g[32], *p = g;
 	uint8_t opt = 0, ver = 0x02;
@@ -1056,7 +1066,7 @@ SES_HELPER size_t put_accept_item(uint8_t *o, int tsdu_i2r, int tsdu_r2i)
  * CN proposing functional units fu; called_ssel may be NULL; tsdu_i2r < 0
  * leaves out the TSDU Maximum Size.  Returns the SPDU length.
  */
-SES_HELPER size_t build_cn(uint8_t *o, unsigned int fu, const char *called,
+static inline size_t build_cn(uint8_t *o, unsigned int fu, const char *called,
 			   int tsdu_i2r, int tsdu_r2i)
 {
 	uint8_t par[128], *p = par;
@@ -1069,7 +1079,7 @@ SES_HELPER size_t build_cn(uint8_t *o, unsigned int fu, const char *called,
 	return put_spdu(o, SPDU_CN, par, p - par);
 }
 
-SES_HELPER size_t build_ac(uint8_t *o, unsigned int fu, int tsdu_i2r,
+static inline size_t build_ac(uint8_t *o, unsigned int fu, int tsdu_i2r,
 			   int tsdu_r2i)
 {
 	uint8_t par[64], *p = par;
@@ -1080,7 +1090,7 @@ SES_HELPER size_t build_ac(uint8_t *o, unsigned int fu, int tsdu_i2r,
 	return put_spdu(o, SPDU_AC, par, p - par);
 }
 
-SES_HELPER size_t build_rf(uint8_t *o, uint8_t reason)
+static inline size_t build_rf(uint8_t *o, uint8_t reason)
 {
 	uint8_t par[16], *p = par, td = TD_RELEASED;
 
@@ -1090,7 +1100,7 @@ SES_HELPER size_t build_rf(uint8_t *o, uint8_t reason)
 }
 
 /* GT + DT: 01 00 01 00 <data>. */
-SES_HELPER size_t build_dt(uint8_t *o, const void *data, size_t n)
+static inline size_t build_dt(uint8_t *o, const void *data, size_t n)
 {
 	o[0] = SPDU_GT;
 	o[1] = 0;
@@ -1101,7 +1111,7 @@ SES_HELPER size_t build_dt(uint8_t *o, const void *data, size_t n)
 }
 
 /* GT + DT with an Enclosure Item: one segment of a segmented SSDU. */
-SES_HELPER size_t build_dt_segment(uint8_t *o, uint8_t enclosure,
+static inline size_t build_dt_segment(uint8_t *o, uint8_t enclosure,
 				   const void *data, size_t n)
 {
 	uint8_t par[3];
@@ -1115,7 +1125,7 @@ SES_HELPER size_t build_dt_segment(uint8_t *o, uint8_t enclosure,
 	return l + n;
 }
 
-SES_HELPER size_t build_fn(uint8_t *o)
+static inline size_t build_fn(uint8_t *o)
 {
 	uint8_t par[3], td = TD_RELEASED;
 
@@ -1123,12 +1133,12 @@ SES_HELPER size_t build_fn(uint8_t *o)
 						   &td, 1));
 }
 
-SES_HELPER size_t build_dn(uint8_t *o)
+static inline size_t build_dn(uint8_t *o)
 {
 	return put_spdu(o, SPDU_DN, NULL, 0);
 }
 
-SES_HELPER size_t build_ab(uint8_t *o, uint8_t td)
+static inline size_t build_ab(uint8_t *o, uint8_t td)
 {
 	uint8_t par[3];
 
@@ -1139,7 +1149,7 @@ SES_HELPER size_t build_ab(uint8_t *o, uint8_t td)
 /* ---- raw peers --------------------------------------------------------- */
 
 /* A plain TCP client on the client side, connected to port, or -1. */
-SES_HELPER int raw_connect(int port)
+static inline int raw_connect(int port)
 {
 	int fd = tcp_sock(CLI);
 
@@ -1156,7 +1166,7 @@ SES_HELPER int raw_connect(int port)
 }
 
 /* A plain TCP listener on the server side, or -1. */
-SES_HELPER int raw_listener(int *port)
+static inline int raw_listener(int *port)
 {
 	int fd = tcp_sock(SRV);
 
@@ -1174,7 +1184,7 @@ SES_HELPER int raw_listener(int *port)
 }
 
 /* CR, then CC expected: 0 or -1. */
-SES_HELPER int raw_transport_connect(int fd)
+static inline int raw_transport_connect(int fd)
 {
 	uint8_t *b = malloc(RAW_MAX);
 	struct cotp t;
@@ -1192,7 +1202,7 @@ SES_HELPER int raw_transport_connect(int fd)
  * Transport connection, then the given CN; the reply TSDU goes to reply
  * (RAW_MAX octets).  Returns the reply's main SI, or -1.
  */
-SES_HELPER int raw_session_connect(int fd, const uint8_t *cn, size_t cnlen,
+static inline int raw_session_connect(int fd, const uint8_t *cn, size_t cnlen,
 				   uint8_t *reply, int *replylen)
 {
 	struct spdu s;
@@ -1211,7 +1221,7 @@ SES_HELPER int raw_session_connect(int fd, const uint8_t *cn, size_t cnlen,
 }
 
 /* The usual: CN proposing duplex, AC expected.  0 or -1. */
-SES_HELPER int raw_client_session(int fd)
+static inline int raw_client_session(int fd)
 {
 	uint8_t cn[128], *reply = malloc(RAW_MAX);
 	size_t l = build_cn(cn, SES_FU_DUPLEX, NULL, -1, 0);
@@ -1228,7 +1238,7 @@ SES_HELPER int raw_client_session(int fd)
  * which must be a CN, copied to cn (RAW_MAX octets).  Returns its length,
  * or -1.
  */
-SES_HELPER int raw_accept_cn(int fd, uint8_t *cn)
+static inline int raw_accept_cn(int fd, uint8_t *cn)
 {
 	uint8_t *b = malloc(RAW_MAX);
 	struct cotp t;
@@ -1251,7 +1261,7 @@ out:
 }
 
 /* Accepts a CN with an AC granting what it proposed (as libiec61850). */
-SES_HELPER int raw_server_session(int fd, int tsdu_i2r, int tsdu_r2i)
+static inline int raw_server_session(int fd, int tsdu_i2r, int tsdu_r2i)
 {
 	uint8_t *cn = malloc(RAW_MAX), ac[64];
 	struct spdu s;
@@ -1273,10 +1283,11 @@ SES_HELPER int raw_server_session(int fd, int tsdu_i2r, int tsdu_r2i)
 }
 
 /*
- * Reads until the peer closes (EOF or reset): 0 if it did before the
- * timeout, -1 if not.  Sets *saw_ab when an AB SPDU came on the way.
+ * Reads until the peer closes (EOF or reset), or with stop_at_ab until an
+ * AB SPDU arrives: 0 if that happened before the timeout, -1 if not.
+ * Sets *saw_ab when an AB SPDU came on the way.
  */
-SES_HELPER int raw_wait_close(int fd, int timeout_ms, bool *saw_ab)
+static inline int __raw_wait(int fd, int timeout_ms, bool *saw_ab, bool stop_at_ab)
 {
 	long long end = now_ms() + timeout_ms;
 	uint8_t *b = malloc(RAW_MAX);
@@ -1301,17 +1312,397 @@ SES_HELPER int raw_wait_close(int fd, int timeout_ms, bool *saw_ab)
 			continue;
 		}
 		if (t.code == COTP_DT && t.len &&
-		    !tsdu_main_spdu(t.data, t.len, &s) && s.si == SPDU_AB &&
-		    saw_ab)
-			*saw_ab = true;
+		    !tsdu_main_spdu(t.data, t.len, &s) && s.si == SPDU_AB) {
+			if (saw_ab)
+				*saw_ab = true;
+			if (stop_at_ab) {
+				ret = 0;
+				break;
+			}
+		}
 	}
 	free(b);
 	return ret;
 }
 
+static inline int raw_wait_close(int fd, int timeout_ms, bool *saw_ab)
+{
+	return __raw_wait(fd, timeout_ms, saw_ab, false);
+}
+
+/* The end of a session as a peer that disconnects on AB sees it. */
+static inline int raw_wait_end(int fd, int timeout_ms, bool *saw_ab)
+{
+	return __raw_wait(fd, timeout_ms, saw_ab, true);
+}
+
+/* Responder side of COTP only: CR expected, CC sent.  0 or -1. */
+static inline int raw_answer_cr(int fd)
+{
+	uint8_t *b = malloc(RAW_MAX);
+	struct cotp t;
+	int ret = -1;
+
+	if (b && cotp_recv(fd, b, RAW_MAX, &t, SES_WAIT_MS) == 1 &&
+	    t.code == COTP_CR && t.hdrlen >= 7 &&
+	    !cotp_send_cc(fd, t.hdr[4] << 8 | t.hdr[5]))
+		ret = 0;
+	free(b);
+	return ret;
+}
+
+static inline int tcp_nodelay(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* ---- counters, limits, the kernel log ----------------------------------- */
+
+/* Sum of up to three counters of a side, -1 if one is missing. */
+static inline long long ses_stat_sum(int side, const char *const *names)
+{
+	long long sum = 0;
+	int i;
+
+	for (i = 0; i < 3 && names[i]; i++) {
+		long long v = ses_stat(side, names[i]);
+
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
+}
+
+/* Waits up to ms for the sum of counters to exceed before; returns it. */
+static inline long long ses_stat_sum_above(int side, const char *const *names,
+					long long before, int ms)
+{
+	long long end = now_ms() + ms, v;
+
+	do {
+		v = ses_stat_sum(side, names);
+		if (v > before)
+			break;
+		sleep_ms(20);
+	} while (now_ms() < end);
+	return v;
+}
+
+/* One counter; waits up to ms for it to reach at least want. */
+static inline long long ses_stat_reaches(int side, const char *name,
+				      long long want, int ms)
+{
+	long long end = now_ms() + ms, v;
+
+	do {
+		v = ses_stat(side, name);
+		if (v >= want)
+			break;
+		sleep_ms(20);
+	} while (now_ms() < end);
+	return v;
+}
+
+static inline int raise_nofile(rlim_t want)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r))
+		return -1;
+	if (r.rlim_cur >= want)
+		return 0;
+	if (r.rlim_max < want)
+		r.rlim_max = want;
+	r.rlim_cur = want;
+	return setrlimit(RLIMIT_NOFILE, &r);
+}
+
+/*
+ * Kernel log records that tell of a splat (BUG, WARNING, lockdep, KASAN,
+ * ...), counted over what /dev/kmsg still holds; -1 if it cannot be
+ * read.  Tests compare the count before and after.
+ */
+static inline int kmsg_splats(void)
+{
+	static const char *const pat[] = {
+		"BUG:", "WARNING:", "Call Trace", "KASAN", "UBSAN",
+		"general protection", "Oops", "refcount_t:",
+		"possible circular locking", "inconsistent lock state",
+		"sleeping function called", "INFO: task",
+		"suspected memory leak", "held lock freed",
+	};
+	char rec[8192];
+	int fd, n = 0;
+	size_t i;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = read(fd, rec, sizeof(rec) - 1);
+
+		if (r < 0) {
+			if (errno == EPIPE)	/* overwritten while reading */
+				continue;
+			break;
+		}
+		rec[r] = 0;
+		for (i = 0; i < ARRAY_SIZE(pat); i++) {
+			if (strstr(rec, pat[i])) {
+				n++;
+				break;
+			}
+		}
+	}
+	close(fd);
+	return n;
+}
+
+/* ---- a listener that serves a well-behaved client during an attack -------
+ *
+ * The acceptor thread accepts every session of a listener.  Those whose
+ * calling selector is WITNESS_SSEL are witnesses: it echoes their SSDUs
+ * until they release.  Every other accepted session is queued for the
+ * test (acceptor_take()).  A witness thread is a well-behaved SES client:
+ * it connects, exchanges a few SSDUs and releases, and records what went
+ * wrong.  Threads never use the harness's ASSERT/EXPECT: the test checks
+ * what they recorded.
+ */
+#define WITNESS_SSEL		"ses-witness"
+#define ACCEPTOR_QMAX		1024
+
+struct ses_acceptor {
+	int lfd;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int q[ACCEPTOR_QMAX];
+	int qh, qn;
+	int stop;
+	int served;	/* witness sessions echoed to their end */
+	char err[256];	/* first error of the echo side */
+};
+
+static inline bool is_witness(int fd)
+{
+	char sel[SES_SSEL_MAX + 1] = "";
+	socklen_t len = SES_SSEL_MAX;
+
+	return !getsockopt(fd, SOL_SES, SES_CALLING_SSEL, sel, &len) &&
+	       len == strlen(WITNESS_SSEL) && !memcmp(sel, WITNESS_SSEL, len);
+}
+
+static inline void acceptor_echo(struct ses_acceptor *a, int fd)
+{
+	char *buf = malloc(65536);
+	ssize_t n;
+
+	while (buf) {
+		n = recv(fd, buf, 65536, 0);
+		if (n == 0)
+			break;
+		if (n < 0 || send(fd, buf, n, MSG_NOSIGNAL) != n) {
+			if (!a->err[0])
+				snprintf(a->err, sizeof(a->err),
+					 "witness echo: %s", strerror(errno));
+			free(buf);
+			return;
+		}
+	}
+	free(buf);
+	__atomic_add_fetch(&a->served, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void *acceptor_main(void *arg)
+{
+	struct ses_acceptor *a = arg;
+
+	while (!__atomic_load_n(&a->stop, __ATOMIC_SEQ_CST)) {
+		int fd;
+
+		if (!(poll_one(a->lfd, POLLIN, 50) & POLLIN))
+			continue;
+		fd = accept4(a->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			continue;
+		set_io_timeouts(fd, SES_IO_TIMEOUT_MS);
+		if (is_witness(fd)) {
+			acceptor_echo(a, fd);
+			close(fd);
+			continue;
+		}
+		pthread_mutex_lock(&a->mu);
+		if (a->qn < ACCEPTOR_QMAX) {
+			a->q[(a->qh + a->qn) % ACCEPTOR_QMAX] = fd;
+			a->qn++;
+			pthread_cond_broadcast(&a->cv);
+		} else {
+			close(fd);
+		}
+		pthread_mutex_unlock(&a->mu);
+	}
+	return NULL;
+}
+
+static inline int acceptor_start(struct ses_acceptor *a, int lfd)
+{
+	memset(a, 0, sizeof(*a));
+	a->lfd = lfd;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	if (set_nonblock(lfd, true))
+		return -1;
+	return pthread_create(&a->th, NULL, acceptor_main, a) ? -1 : 0;
+}
+
+/* The next non-witness session accepted, or -1 (ETIMEDOUT). */
+static inline int acceptor_take(struct ses_acceptor *a, int timeout_ms)
+{
+	struct timespec ts;
+	int fd = -1;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&a->mu);
+	while (!a->qn &&
+	       pthread_cond_timedwait(&a->cv, &a->mu, &ts) != ETIMEDOUT)
+		;
+	if (a->qn) {
+		fd = a->q[a->qh];
+		a->qh = (a->qh + 1) % ACCEPTOR_QMAX;
+		a->qn--;
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (fd < 0)
+		errno = ETIMEDOUT;
+	return fd;
+}
+
+/* Stops the thread; returns how many sessions were left untaken. */
+static inline int acceptor_stop(struct ses_acceptor *a)
+{
+	int left;
+
+	__atomic_store_n(&a->stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(a->th, NULL);
+	left = a->qn;
+	while (a->qn) {
+		close(a->q[a->qh]);
+		a->qh = (a->qh + 1) % ACCEPTOR_QMAX;
+		a->qn--;
+	}
+	set_nonblock(a->lfd, false);
+	return left;
+}
+
+struct ses_witness {
+	pthread_t th;
+	int port;
+	int rounds;	/* SSDUs echoed before the release */
+	int pause_ms;	/* between rounds */
+	int err;	/* 0: served whole; else the errno that stopped it */
+	char what[256];
+	long long ms;	/* connect to release */
+};
+
+/* Records why the witness stopped; returns -1. */
+static inline int witness_fail(struct ses_witness *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->err = errno ?: EPROTO;
+	va_start(ap, fmt);
+	vsnprintf(w->what, sizeof(w->what), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Connect, rounds of SSDUs echoed, release: 0 or -1 (witness_fail). */
+static inline int witness_run(struct ses_witness *w, int fd, char *buf)
+{
+	ssize_t n;
+	int i, mf;
+
+	errno = 0;
+	if (setsockopt(fd, SOL_SES, SES_CALLING_SSEL, WITNESS_SSEL,
+		       strlen(WITNESS_SSEL)))
+		return witness_fail(w, "witness selector: %s", strerror(errno));
+	if (connect_to(fd, w->port))
+		return witness_fail(w, "witness connect: %s", strerror(errno));
+	for (i = 0; i < w->rounds; i++) {
+		size_t len = 100 + 700 * i;
+
+		errno = 0;
+		if (send_pattern(fd, len, 9000 + i, MSG_NOSIGNAL) != (ssize_t)len)
+			return witness_fail(w, "witness send %d: %s", i,
+					    strerror(errno));
+		n = recv_ssdu(fd, buf, 65536, 0, &mf);
+		if (n != (ssize_t)len ||
+		    pattern_mismatch(buf, len, 9000 + i) != len)
+			return witness_fail(w, "witness echo %d: got %zd of %zu octets (%s)",
+					    i, n, len,
+					    n < 0 ? strerror(errno) : "content");
+		if (w->pause_ms)
+			sleep_ms(w->pause_ms);
+	}
+	errno = 0;
+	if (shutdown(fd, SHUT_WR))
+		return witness_fail(w, "witness shutdown: %s", strerror(errno));
+	n = recv(fd, buf, 16, 0);
+	if (n != 0)
+		return witness_fail(w, "witness release: recv gave %zd (%s)", n,
+				    n < 0 ? strerror(errno) : "data");
+	return 0;
+}
+
+static inline void *witness_main(void *arg)
+{
+	struct ses_witness *w = arg;
+	long long t0 = now_ms();
+	char *buf = malloc(65536);
+	int fd = ses_sock(CLI);
+
+	if (!buf || fd < 0) {
+		witness_fail(w, "witness setup: %s", strerror(errno));
+	} else if (!witness_run(w, fd, buf)) {
+		w->err = 0;
+		w->what[0] = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	w->ms = now_ms() - t0;
+	return NULL;
+}
+
+static inline int witness_start(struct ses_witness *w, int port, int rounds,
+			     int pause_ms)
+{
+	memset(w, 0, sizeof(*w));
+	w->port = port;
+	w->rounds = rounds;
+	w->pause_ms = pause_ms;
+	return pthread_create(&w->th, NULL, witness_main, w) ? -1 : 0;
+}
+
+/* 0 if the witness was served whole, else its errno (w->what says more). */
+static inline int witness_join(struct ses_witness *w)
+{
+	pthread_join(w->th, NULL);
+	return w->err;
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
-SES_HELPER int ses_open_ns(const char *name)
+static inline int ses_open_ns(const char *name)
 {
 	char path[256];
 	int fd;
@@ -1329,7 +1720,7 @@ SES_HELPER int ses_open_ns(const char *name)
 	return fd;
 }
 
-SES_HELPER void ses_usage(const char *prog)
+static inline void ses_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-4|-6] [-a ADDR] [-p PORT] [-S NETNS] [-C NETNS]\n"
@@ -1337,7 +1728,7 @@ SES_HELPER void ses_usage(const char *prog)
 		prog);
 }
 
-SES_HELPER int ses_test_main(int argc, char **argv)
+static inline int ses_test_main(int argc, char **argv)
 {
 	char **hargv = calloc(argc + 1, sizeof(*hargv));
 	unsigned char tmp[16];
@@ -1370,7 +1761,8 @@ SES_HELPER int ses_test_main(int argc, char **argv)
 		}
 	}
 	if (!cfg.addr[0])
-		strcpy(cfg.addr, cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
+		snprintf(cfg.addr, sizeof(cfg.addr), "%s",
+			 cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
 	if (inet_pton(cfg.family, cfg.addr, tmp) != 1) {
 		fprintf(stderr, "bad address for the family: %s\n", cfg.addr);
 		ses_usage(argv[0]);
@@ -1391,7 +1783,7 @@ SES_HELPER int ses_test_main(int argc, char **argv)
 #define SES_TEST_MAIN						\
 	int main(int argc, char **argv)				\
 	{							\
-		return ses_test_main(argc, argv);		\
+		exit(ses_test_main(argc, argv));		\
 	}
 
 #endif /* SES_TEST_H */

@@ -453,7 +453,8 @@ TEST_F(sysctls, new_netns_has_its_own_sysctls_and_counters)
 
 	/* a session in the new netns counts there only */
 	ASSERT_EQ(0, lo_up());
-	strcpy(cfg.addr, cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
+	snprintf(cfg.addr, sizeof(cfg.addr), "%s",
+		 cfg.family == AF_INET6 ? "::1" : "127.0.0.1");
 	cfg.port = 0;
 	ses_pair_open(&p);
 	EXPECT_EQ(1, ses_stat(SRV, "SesActiveOpens"));
