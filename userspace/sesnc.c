@@ -8,6 +8,10 @@
  *                                 standard input as one SSDU, release
  *   sesnc ... -n COUNT -s SIZE    send COUNT numbered SSDUs of SIZE
  *                                 octets instead of standard input
+ *   sesnc ... -T TURNS            half duplex walkie-talkie: the data
+ *                                 token's holder says one line and
+ *                                 gives the token, TURNS times (the
+ *                                 initiator starts), then releases
  *
  * Prints "sesnc: ..." status lines on standard error.
  */
@@ -29,6 +33,16 @@ static void die(const char *what)
 	exit(1);
 }
 
+static int getsockopt_int(int fd, int name)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	if (getsockopt(fd, SOL_SES, name, &v, &len))
+		die("getsockopt");
+	return v;
+}
+
 static void show_session(int fd, const char *who)
 {
 	struct ses_info info;
@@ -42,7 +56,72 @@ static void show_session(int fd, const char *who)
 		info.tpdu_size);
 }
 
-static int serve(int family, int port)
+/* Give the data token (S-TOKEN-GIVE: a sendmsg with SES_SNDINFO). */
+static void give_data_token(int fd)
+{
+	struct ses_sndinfo info = { .primitive = SES_PRIM_TOKEN_GIVE,
+				    .tokens = SES_TOKEN_DATA };
+	char cbuf[CMSG_SPACE(sizeof(info))] = { 0 };
+	struct msghdr mh = { .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SES;
+	c->cmsg_type = SES_SNDINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	if (sendmsg(fd, &mh, 0) < 0)
+		die("give the data token");
+}
+
+/*
+ * Half duplex turn taking: speak and give the token, or listen until the
+ * token comes; then the holder releases and the other end answers.
+ */
+static void talk(int fd, const char *who, long turns)
+{
+	char buf[256], cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo))];
+	int have, len;
+	long i;
+
+	have = getsockopt_int(fd, SES_TOKENS) & SES_TOKEN_DATA;
+	for (i = 0; i < turns; i++) {
+		if (have) {
+			len = snprintf(buf, sizeof(buf), "%s: turn %ld, over",
+				       who, i);
+			if (send(fd, buf, len, 0) != len)
+				die("send");
+			/* without the token this fails with EPERM */
+			give_data_token(fd);
+			have = 0;
+			continue;
+		}
+		for (;;) {
+			struct iovec iov = { buf, sizeof(buf) - 1 };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = cbuf,
+					     .msg_controllen = sizeof(cbuf) };
+			ssize_t r = recvmsg(fd, &mh, 0);
+
+			if (r < 0)
+				die("recv");
+			if (!(mh.msg_flags & SES_MSG_NOTIFICATION)) {
+				printf("%s hears \"%.*s\"\n", who, (int)r, buf);
+				continue;
+			}
+			printf("%s now holds the data token\n", who);
+			have = 1;
+			break;
+		}
+	}
+	fflush(stdout);
+	if (have && shutdown(fd, SHUT_WR))
+		die("shutdown");
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
+static int serve(int family, int port, long turns)
 {
 	struct sockaddr_storage ss = { 0 };
 	static char buf[1 << 20];
@@ -69,6 +148,10 @@ static int serve(int family, int port)
 	if (fd < 0)
 		die("accept");
 	show_session(fd, "accepted");
+	if (turns) {
+		talk(fd, "listener", turns);
+		goto out;
+	}
 	for (;;) {
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;
@@ -87,14 +170,16 @@ static int serve(int family, int port)
 	}
 	fprintf(stderr, "sesnc: peer released after %lu SSDUs, %lu octets\n",
 		n, bytes);
+out:
 	close(fd);
 	close(lfd);
 	return 0;
 }
 
 static int client(int family, const char *host, const char *port,
-		  long count, long size)
+		  long count, long size, long turns)
 {
+	int hdx = SES_FU_HALF_DUPLEX;
 	struct addrinfo hints = { .ai_family = family }, *ai;
 	char line[4096], *buf;
 	long i;
@@ -105,10 +190,17 @@ static int client(int family, const char *host, const char *port,
 	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SES);
 	if (fd < 0)
 		die("socket");
+	if (turns && setsockopt(fd, SOL_SES, SES_FUNCTIONAL_UNITS, &hdx,
+				sizeof(hdx)))
+		die("SES_FUNCTIONAL_UNITS");
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen))
 		die("connect");
 	freeaddrinfo(ai);
 	show_session(fd, "connected");
+	if (turns) {
+		talk(fd, "initiator", turns);
+		goto out;
+	}
 	if (count) {
 		buf = calloc(1, size + 32);
 		if (!buf)
@@ -130,6 +222,7 @@ static int client(int family, const char *host, const char *port,
 		die("shutdown");
 	while (recv(fd, line, sizeof(line), 0) > 0)
 		;
+out:
 	fprintf(stderr, "sesnc: released\n");
 	close(fd);
 	return 0;
@@ -138,9 +231,9 @@ static int client(int family, const char *host, const char *port,
 int main(int argc, char **argv)
 {
 	int family = AF_INET, listen_mode = 0, opt;
-	long count = 0, size = 64;
+	long count = 0, size = 64, turns = 0;
 
-	while ((opt = getopt(argc, argv, "6ln:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "6ln:s:T:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -154,16 +247,19 @@ int main(int argc, char **argv)
 		case 's':
 			size = atol(optarg);
 			break;
+		case 'T':
+			turns = atol(optarg);
+			break;
 		default:
 			goto usage;
 		}
 	}
 	if (listen_mode && optind + 1 == argc)
-		return serve(family, atoi(argv[optind]));
+		return serve(family, atoi(argv[optind]), turns);
 	if (!listen_mode && optind + 2 == argc)
 		return client(family, argv[optind], argv[optind + 1], count,
-			      size);
+			      size, turns);
 usage:
-	fprintf(stderr, "usage: sesnc [-6] -l PORT | sesnc [-6] [-n COUNT -s SIZE] HOST PORT\n");
+	fprintf(stderr, "usage: sesnc [-6] [-T TURNS] -l PORT | sesnc [-6] [-T TURNS | -n COUNT -s SIZE] HOST PORT\n");
 	return 2;
 }
