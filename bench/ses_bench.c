@@ -17,7 +17,9 @@
  *	ses	SES (SOCK_SEQPACKET, IPPROTO_SES), duplex, one SSDU per send
  *		and per recv
  * TCP and SCTP run with Nagle off (TCP_NODELAY, SCTP_NODELAY), as SES
- * sets TCP_NODELAY on the TCP socket under each session.
+ * sets TCP_NODELAY on the TCP socket under each session. SCTP gets 4 MiB
+ * send and receive buffers (see sctp_buffers()); the others keep their
+ * defaults (TCP's grow by themselves).
  *
  * Workloads:
  *	stream	the client sends SIZE-octet messages as fast as it can; the
@@ -55,6 +57,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,8 +72,12 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RX_CAP		(1 << 20)	/* receive buffer of every peer */
+#define RX_END		(-1)
+#define RX_TIMEOUT	(-2)
+#define IO_TIMEOUT	10.0	/* s: bound on any blocking call */
 #define RR_SAMPLES_MAX	(1 << 21)
 #define SLAB_CACHES_MAX	512
+#define SCTP_BUF	(4 << 20)	/* SO_SNDBUF, SO_RCVBUF of SCTP */
 
 enum kind { STREAM, FRAMED, MESSAGE };
 
@@ -233,6 +240,32 @@ static void read_sysstat(struct sysstat *s)
 
 /* ---- sockets ---- */
 
+static void set_timeo(int fd, int name, double secs)
+{
+	struct timeval tv = {
+		.tv_sec = (time_t)secs,
+		.tv_usec = (suseconds_t)((secs - (time_t)secs) * 1e6),
+	};
+
+	if (setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO/SO_SNDTIMEO");
+}
+
+/*
+ * SCTP's buffers do not grow by themselves as TCP's do; with the default
+ * ones it discards packets on the receive side (SctpInPktDiscards) and
+ * stalls on its retransmission timer, over lo and veth alike.
+ */
+static void sctp_buffers(int fd)
+{
+	int b = SCTP_BUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &b, sizeof(b)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &b, sizeof(b));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &b, sizeof(b)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &b, sizeof(b));
+}
+
 static int sock_new(void)
 {
 	const struct peer *p = opt.peer;
@@ -241,12 +274,16 @@ static int sock_new(void)
 	fd = socket(AF_INET, p->type | SOCK_CLOEXEC, p->protocol);
 	if (fd < 0)
 		die("socket");
+	set_timeo(fd, SO_RCVTIMEO, IO_TIMEOUT);
+	set_timeo(fd, SO_SNDTIMEO, IO_TIMEOUT);
 	if (p->protocol == IPPROTO_TCP &&
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
 		die("TCP_NODELAY");
 	if (p->protocol == IPPROTO_SCTP &&
 	    setsockopt(fd, SOL_SCTP, SCTP_NODELAY, &one, sizeof(one)))
 		die("SCTP_NODELAY");
+	if (p->protocol == IPPROTO_SCTP)
+		sctp_buffers(fd);
 	return fd;
 }
 
@@ -283,8 +320,10 @@ static int sock_accept(int lfd)
 	if (fd < 0)
 		die("accept");
 	/* accepted TCP sockets inherit TCP_NODELAY; SCTP's may not */
-	if (opt.peer->protocol == IPPROTO_SCTP)
+	if (opt.peer->protocol == IPPROTO_SCTP) {
 		setsockopt(fd, SOL_SCTP, SCTP_NODELAY, &one, sizeof(one));
+		sctp_buffers(fd);
+	}
 	return fd;
 }
 
@@ -378,9 +417,16 @@ static long framed_parse(struct conn *c, long max)
 }
 
 /*
- * One receive call: returns the messages it completed (0 or more), or
- * -1 at the end of the connection or on an error.
+ * One receive call: returns the messages it completed (0 or more),
+ * RX_TIMEOUT when SO_RCVTIMEO passed first, or RX_END at the end of the
+ * connection or on an error.
  */
+static long rx_fail(ssize_t n)
+{
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ?
+	       RX_TIMEOUT : RX_END;
+}
+
 static long rx_some(struct conn *c)
 {
 	struct iovec iov = { c->buf, RX_CAP };
@@ -392,7 +438,7 @@ static long rx_some(struct conn *c)
 	case STREAM:
 		n = recv(c->fd, c->buf, RX_CAP, 0);
 		if (n <= 0)
-			return -1;
+			return rx_fail(n);
 		c->have += n;
 		m = c->have / opt.size;
 		c->have %= opt.size;
@@ -405,13 +451,13 @@ static long rx_some(struct conn *c)
 		n = recv(c->fd, c->buf + c->off + c->have,
 			 RX_CAP - c->off - c->have, 0);
 		if (n <= 0)
-			return -1;
+			return rx_fail(n);
 		c->have += n;
 		return framed_parse(c, RX_CAP);
 	default:
 		n = recvmsg(c->fd, &mh, 0);
 		if (n <= 0)
-			return -1;
+			return rx_fail(n);
 		return (mh.msg_flags & MSG_EOR) ? 1 : 0;
 	}
 }
@@ -472,45 +518,54 @@ static int rx_end(struct conn *c)
 
 static void stream_server(int lfd)
 {
-	struct sysstat s0 = { 0 }, s1;
 	double t0 = 0, t1 = 0, start = 0, end = 0, cpu_us;
-	long m, msgs = 0;
+	long m, msgs = 0, total = 0;
+	struct sysstat s0 = { 0 }, s1;
 	struct conn c;
 	bool on = false;
 
 	conn_init(&c, sock_accept(lfd));
+	/* a peer that stalls must not stretch the window */
+	set_timeo(c.fd, SO_RCVTIMEO, 0.1);
 	for (;;) {
 		m = rx_some(&c);
-		if (m < 0)
+		if (m == RX_END)
 			die("stream: connection ended early");
-		if (!m)
-			continue;
 		t1 = now();
+		if (m > 0)
+			total += m;
 		if (!start) {
+			if (m <= 0)
+				continue;
 			start = t1 + opt.warmup;
 			end = start + opt.secs;
 		}
-		if (!on && t1 >= start) {
-			on = true;
-			t0 = t1;
-			read_sysstat(&s0);
+		if (!on) {
+			if (t1 >= start) {
+				on = true;
+				t0 = t1;
+				read_sysstat(&s0);
+			}
 			continue;
 		}
-		if (on)
+		if (m > 0)
 			msgs += m;
 		if (t1 >= end)
 			break;
 	}
 	read_sysstat(&s1);
 	set_flag(&sh->stop);
-	while (rx_some(&c) >= 0)
-		;	/* drain until the client's close arrives */
+	/* drain until the client's close arrives, for a while */
+	end = now() + IO_TIMEOUT;
+	while ((m = rx_some(&c)) != RX_END && now() < end)
+		total += m > 0 ? m : 0;
 	conn_close(&c);
 
 	t1 -= t0;
+	msgs = msgs ?: 1;
 	cpu_us = (double)(s1.busy - s0.busy) * 1e6 / sysconf(_SC_CLK_TCK);
-	printf("RESULT peer=%s wl=stream size=%zu secs=%.3f msgs=%ld msgs_per_s=%.1f mib_per_s=%.2f cpu_us_per_msg=%.3f cpu_util=%.3f ctxt_per_msg=%.4f segs_per_msg=%.4f\n",
-	       opt.peer->name, opt.size, t1, msgs, msgs / t1,
+	printf("RESULT peer=%s wl=stream size=%zu secs=%.3f msgs=%ld total=%ld msgs_per_s=%.1f mib_per_s=%.2f cpu_us_per_msg=%.3f cpu_util=%.3f ctxt_per_msg=%.4f segs_per_msg=%.4f\n",
+	       opt.peer->name, opt.size, t1, msgs, total, msgs / t1,
 	       msgs * opt.size / t1 / (1 << 20), cpu_us / msgs,
 	       (double)(s1.busy - s0.busy) / (s1.total - s0.total ?: 1),
 	       (double)(s1.ctxt - s0.ctxt) / msgs,
