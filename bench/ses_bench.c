@@ -776,12 +776,14 @@ static void scale_server(int lfd, pid_t child)
 	struct memstat *m0 = malloc(sizeof(*m0)), *m1 = malloc(sizeof(*m1));
 	int *fds = malloc(opt.count * sizeof(*fds));
 	long endpoints = 2L * opt.count;
-	double t0, t1;
+	double t0, t1, settle;
 	int i;
 
 	if (!m0 || !m1 || !fds)
 		die("malloc");
-	usleep(500000);		/* let the previous run's frees settle */
+	/* settle: the previous run's frees, then the handshakes' */
+	settle = opt.count < 1000 ? opt.count / 1000.0 : 1;
+	usleep(settle * 500000);
 	read_mem(m0);
 	t0 = now();
 	set_flag(&sh->go);
@@ -795,7 +797,7 @@ static void scale_server(int lfd, pid_t child)
 		usleep(10000);
 	}
 	t1 = now();
-	usleep(1000000);	/* workers and RCU frees of the handshakes */
+	usleep(settle * 1000000);
 	read_mem(m1);
 	printf("RESULT peer=%s wl=scale count=%d open_secs=%.3f conns_per_s=%.1f slab_per_endpoint=%.1f memfree_per_endpoint=%.1f meminfo_slab_per_endpoint=%.1f sockmem_pages=%lld\n",
 	       opt.peer->name, opt.count, t1 - t0, opt.count / (t1 - t0),
