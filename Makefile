@@ -35,7 +35,7 @@ host_tap   = if [ -f $(1)/Makefile ]; then timeout 900 $(MAKE) -s --no-print-dir
 
 .NOTPARALLEL:
 .PHONY: all modules install deps kernel kernel-debug vm-modules vm-modules-normal \
-        vm-modules-debug selftests unit fuzz-smoke fuzz userspace test run bench clean
+        vm-modules-debug selftests unit fuzz-smoke fuzz userspace test run bench bench-build clean
 
 all modules:
 	@$(call modbuild,$(KDIR))
@@ -74,7 +74,7 @@ fuzz:
 userspace:
 	@$(call sub,userspace,)
 
-test: vm-modules-$(TEST_FLAVOUR) selftests userspace
+test: vm-modules-$(TEST_FLAVOUR) selftests userspace bench-build
 	@rm -rf $(OUT) && mkdir -p $(OUT)/vm
 	@$(call host_tap,tests/unit,check,unit)
 	@$(call host_tap,tests/fuzz,smoke,fuzz-smoke)
@@ -88,12 +88,22 @@ test: vm-modules-$(TEST_FLAVOUR) selftests userspace
 run: vm-modules userspace
 	@rc=0; SES_FLAVOUR=normal tests/vm/run-vm.sh run $(OUT)/run || rc=$$?; $(walltime); exit $$rc
 
-bench: vm-modules userspace
-	@rc=0; SES_FLAVOUR=normal tests/vm/run-vm.sh bench $(OUT)/bench || rc=$$?; $(walltime); exit $$rc
+bench-build:
+	@$(call sub,bench,)
+
+# `make bench`: the codec under callgrind on the host, then one VM boot running bench/run.sh
+# (every workload against every peer, interleaved rounds), then the table (bench/report.py):
+# out/bench/results.md, results.png, raw.txt. Fails when a run failed or nothing was measured.
+bench: vm-modules userspace bench-build
+	@mkdir -p $(OUT)/bench && rm -f $(OUT)/bench/raw.txt $(OUT)/bench/results.*
+	@bench/callgrind.sh $(OUT)/bench > $(OUT)/bench/callgrind.txt
+	@rc=0; SES_FLAVOUR=normal tests/vm/run-vm.sh bench $(OUT)/bench || rc=$$?; \
+	    grep -q '^ok .* - bench' $(OUT)/bench/vm.tap 2>/dev/null || rc=1; \
+	    echo; bench/report.py $(OUT)/bench || rc=1; $(walltime); exit $$rc
 
 clean:
 	-[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -f .ses-kdir.cmd
-	-@for d in tests/selftests tests/unit tests/fuzz userspace; do \
+	-@for d in tests/selftests tests/unit tests/fuzz userspace bench; do \
 	    [ ! -f $$d/Makefile ] || $(MAKE) --no-print-directory -C $$d clean; done
 	rm -rf $(OUT)

@@ -178,6 +178,10 @@ test)
         say "selftests/run.sh exited with $rc"
         if [ "$rc" -lt 124 ]; then tap 0 "selftests finished in time"; else tap "$rc" "selftests finished in time"; fi
     fi
+    # make bench still runs: one very short round of each peer on loopback, no timing checked
+    if [ "$loaded" = 1 ] && [ -x "$repo/bench/run.sh" ]; then
+        run "bench smoke: each peer and workload once, briefly, on loopback" 300 "$repo/bench/run.sh" --smoke
+    fi
     # ses stays loaded for the kmemleak checks: a leaked SES object is found while the module's
     # own data (its roots) still exist; the check after rmmod finds what unloading leaves behind.
     kmemleak_check kmemleak-suites.txt "after the suites"
