@@ -385,9 +385,15 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		ses_tx_spdu(sk, spdu);
 	if (a & SES_ACT_SEND_SYNC) {
 		ses_send_sync(sk, &out, spdu);
-		/* our RS: what the peer sent is discarded until RA */
-		if (out.send.type == SES_SPDU_RS && ses_rx_ssdu_abandon(sk))
-			ses->spm.discarded++;
+		/*
+		 * Our RS: a partial SSDU of the peer goes (its end is
+		 * counted when it arrives), the rest is discarded until RA.
+		 */
+		if (out.send.type == SES_SPDU_RS)
+			ses_rx_ssdu_abandon(sk);
+		/* our MAA or RA: data may flow again (other senders wait) */
+		if (!ses_spm_sync_busy(ses->spm.state))
+			sk->sk_write_space(sk);
 	}
 	if (a & SES_ACT_SYNC_IND)
 		ses_sync_indication(sk, &out, spdu);

@@ -532,6 +532,7 @@ void ses_rx_purge(struct sock *sk)
 /*
  * A resync begins: the SSDU being received is abandoned (the rest of a
  * TSDU under way is dropped up to its EOT). True if there was one.
+ * Process context, sk locked.
  */
 bool ses_rx_ssdu_abandon(struct sock *sk)
 {
