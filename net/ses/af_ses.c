@@ -808,7 +808,9 @@ static int ses_release(struct socket *sock)
 
 	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		ses_abort(sk, SES_AB_LOCAL_USER);
-	} else if (ses->spm.state == SES_STA713 && ses->cotp_state) {
+	} else if ((ses->spm.state == SES_STA713 ||
+		    ses_spm_sync_busy(ses->spm.state)) && ses->cotp_state) {
+		/* a major point or resync pending: answered, then FN */
 		ses_close_release(sk);
 	} else if (ses->spm.state == SES_STA09 && ses->cotp_state) {
 		ses_request(sk, SES_EV_SRELRSP);
