@@ -455,7 +455,69 @@ static int ses_get_sndinfo(struct msghdr *msg, struct ses_sndinfo *info)
 		memcpy(info, CMSG_DATA(cmsg), sizeof(*info));
 		seen = true;
 	}
-	if (info->serial || info->flags)
+	return 0;
+}
+
+/*
+ * The fields of a synchronisation primitive (ses_sndinfo) as the
+ * request's SPDU parameters; anything a primitive does not take must
+ * be 0 (EINVAL).
+ */
+static int ses_sync_request(const struct ses_sndinfo *info,
+			    struct ses_spdu *req, enum ses_spm_event *ev)
+{
+	u32 serial_ok = 0, flags_ok = 0, tokens_ok = 0;
+
+	req->present = SES_P_SERIAL;
+	req->serial = info->serial;
+	switch (info->primitive) {
+	case SES_PRIM_SYNC_MINOR:
+		req->type = SES_SPDU_MIP;
+		*ev = SES_EV_SSYNMREQ;
+		flags_ok = SES_SYNC_CONFIRM;
+		if (!(info->flags & SES_SYNC_CONFIRM)) {
+			req->present |= SES_P_SYNC_TYPE;
+			req->sync_type = SES_SYNC_TYPE_NO_CONFIRM;
+		}
+		break;
+	case SES_PRIM_SYNC_MINOR_RESPONSE:
+		req->type = SES_SPDU_MIA;
+		*ev = SES_EV_SSYNMRSP;
+		serial_ok = ~0u;
+		break;
+	case SES_PRIM_SYNC_MAJOR:
+		req->type = SES_SPDU_MAP;
+		*ev = SES_EV_SSYNMJREQ;
+		break;
+	case SES_PRIM_SYNC_MAJOR_RESPONSE:
+		req->type = SES_SPDU_MAA;
+		*ev = SES_EV_SSYNMJRSP;
+		serial_ok = ~0u;
+		break;
+	case SES_PRIM_RESYNC:
+		req->type = SES_SPDU_RS;
+		*ev = SES_EV_SRSYNREQ;
+		serial_ok = ~0u;
+		tokens_ok = 0xff;
+		if (info->flags > SES_RESYNC_SET)
+			return -EINVAL;
+		flags_ok = 3;
+		req->present |= SES_P_RESYNC_TYPE | SES_P_TOKEN_SETTING;
+		req->resync_type = info->flags;
+		req->token_setting = info->tokens;
+		break;
+	case SES_PRIM_RESYNC_RESPONSE:
+		req->type = SES_SPDU_RA;
+		*ev = SES_EV_SRSYNRSP;
+		tokens_ok = 0xff;
+		req->present |= SES_P_TOKEN_SETTING;
+		req->token_setting = info->tokens;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((info->serial & ~serial_ok) || (info->flags & ~flags_ok) ||
+	    (info->tokens & ~tokens_ok))
 		return -EINVAL;
 	return 0;
 }
@@ -475,6 +537,14 @@ static int ses_send_primitive(struct sock *sk, const struct ses_sndinfo *info,
 	u8 *data = NULL;
 	int err;
 
+	if (info->primitive >= SES_PRIM_SYNC_MINOR) {
+		err = ses_sync_request(info, &req, &ev);
+		if (err)
+			return err;
+		goto request;
+	}
+	if (info->serial || info->flags)
+		return -EINVAL;
 	switch (info->primitive) {
 	case SES_PRIM_TOKEN_GIVE:
 		req.type = SES_SPDU_GT;
@@ -507,6 +577,7 @@ static int ses_send_primitive(struct sock *sk, const struct ses_sndinfo *info,
 	}
 	if (len && ev != SES_EV_SPTREQ && ev != SES_EV_SRELRSP_REJECT)
 		return -EINVAL;		/* GT and GTC carry no user data */
+request:
 	if (len > SES_PRIM_DATA_MAX)
 		return -EMSGSIZE;
 
@@ -529,6 +600,35 @@ static int ses_send_primitive(struct sock *sk, const struct ses_sndinfo *info,
 	err = ses_request_spdu(sk, ev, &req);
 	kfree(data);
 	return err ?: len;
+}
+
+/*
+ * Normal data waits while this end's major point awaits MAA, a resync
+ * awaits RA, or the peer's awaits this user's answer (X.225 STA04A,
+ * STA05A, STA10A, STA11A): up to *@timeo, EAGAIN without a timeout.
+ * Process context, sk locked (the wait releases it).
+ */
+static int ses_sync_wait(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct ses_sock *ses = ses_sk(sk);
+
+	while (ses_spm_sync_busy(ses->spm.state)) {
+		if (!*timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, timeo, sk->sk_err ||
+			      (sk->sk_shutdown & SEND_SHUTDOWN) ||
+			      !ses_spm_sync_busy(ses->spm.state), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+		if (sk->sk_err)
+			return sock_error(sk);
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			return -EPIPE;
+	}
+	return 0;
 }
 
 static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
@@ -577,6 +677,10 @@ static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		err = ses_send_primitive(sk, &info, msg, len, timeo);
 		goto out;
 	}
+	/* a major point or resync pending: wait for its answer */
+	err = ses_sync_wait(sk, &timeo);
+	if (err)
+		goto out;
 	/* half duplex without the data token: EPERM at once */
 	err = ses_request(sk, SES_EV_SDTREQ);
 	if (!err)
@@ -659,7 +763,10 @@ static int ses_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		struct ses_rcvinfo info = {
 			.primitive = cb->prim,
 			.tokens = cb->tokens,
+			.serial = cb->serial,
+			.flags = cb->flags,
 			.tokens_held = cb->held,
+			.discarded = cb->discarded,
 		};
 
 		put_cmsg(msg, SOL_SES, SES_RCVINFO, sizeof(info), &info);
@@ -701,7 +808,9 @@ static int ses_release(struct socket *sock)
 
 	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		ses_abort(sk, SES_AB_LOCAL_USER);
-	} else if (ses->spm.state == SES_STA713 && ses->cotp_state) {
+	} else if ((ses->spm.state == SES_STA713 ||
+		    ses_spm_sync_busy(ses->spm.state)) && ses->cotp_state) {
+		/* a major point or resync pending: answered, then FN */
 		ses_close_release(sk);
 	} else if (ses->spm.state == SES_STA09 && ses->cotp_state) {
 		ses_request(sk, SES_EV_SRELRSP);

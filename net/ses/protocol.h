@@ -97,8 +97,10 @@ enum ses_timer_kind {
  *	or chosen where the CN leaves it to the listener
  * @pri_pending: token-please indications queued on sk_receive_queue
  *	(EPOLLPRI); written under the socket lock, read by poll locklessly
- * @release_wait: closed while the peer held tokens release needs: PT
- *	sent, FN goes when they arrive (the release timer bounds the wait)
+ * @release_wait: closed while the peer held tokens release needs (PT
+ *	sent) or while a major point or resync of this end awaited its
+ *	answer: FN goes when they arrive (the release timer bounds the wait)
+ * @isn: SES_INITIAL_SERIAL: the initial serial number proposed
  * @stats: the counters SES_INFO reports
  *
  * Locking: all fields except @events, @rx_queue and @rx_bytes are
@@ -164,6 +166,7 @@ struct ses_sock {
 	u8 token_setting;
 	u32 pri_pending;
 	bool release_wait;
+	u32 isn;
 
 	struct {
 		u64 ssdus_sent;
@@ -177,13 +180,17 @@ struct ses_sock {
 
 /*
  * What a record on sk_receive_queue is (skb->cb): an SSDU or an
- * indication (enum ses_primitive), its tokens, and the tokens this end
- * held once it was received.
+ * indication (enum ses_primitive), its tokens, the tokens this end
+ * held once it was received, and for synchronisation primitives the
+ * serial number, flags and SSDUs discarded (struct ses_rcvinfo).
  */
 struct ses_rx_cb {
 	u8 prim;
 	u8 tokens;
 	u8 held;
+	u8 flags;
+	u32 serial;
+	u32 discarded;
 };
 
 static inline struct ses_rx_cb *ses_rx_cb(const struct sk_buff *skb)
@@ -192,9 +199,15 @@ static inline struct ses_rx_cb *ses_rx_cb(const struct sk_buff *skb)
 	return (struct ses_rx_cb *)skb->cb;
 }
 
-/* May this end send normal data now? (half duplex: the data token) */
+/*
+ * May this end send normal data now? Half duplex: the data token; and
+ * no major point or resync waiting for its answer (STA04A, STA05A,
+ * STA10A, STA11A). Read locklessly by poll and write_space.
+ */
 static inline bool ses_may_send_data(const struct ses_sock *ses)
 {
+	if (ses_spm_sync_busy(READ_ONCE(ses->spm.state)))
+		return false;
 	return !(READ_ONCE(ses->spm.tokens_avail) & SES_TOKEN_DATA) ||
 	       (READ_ONCE(ses->spm.tokens_owned) & SES_TOKEN_DATA);
 }
@@ -275,6 +288,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 void ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		   const struct ses_spdu *spdu);
 void ses_rx_purge(struct sock *sk);
+bool ses_rx_ssdu_abandon(struct sock *sk);
 
 /* mem.c: socket memory accounting */
 void ses_mem_init(void);

@@ -14,6 +14,7 @@
 
 static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 			   const struct ses_spdu *spdu);
+static void ses_answer_peer(struct sock *sk);
 
 /* Protects every listener's children and accept_q and child->parent. */
 static DEFINE_SPINLOCK(ses_child_lock);
@@ -199,8 +200,8 @@ static void ses_send_simple(struct sock *sk, enum ses_spdu_type type,
  * @tokens in the record's cb, the SPDU's user data (@data, @len) as its
  * payload. Charged like an SSDU, so a peer cannot pin memory with them.
  */
-static void ses_queue_indication(struct sock *sk, u8 prim, u8 tokens,
-				 const u8 *data, size_t len)
+static void ses_queue_record(struct sock *sk, const struct ses_rx_cb *info,
+			     const u8 *data, size_t len)
 {
 	struct ses_sock *ses = ses_sk(sk);
 	struct sk_buff *skb;
@@ -217,14 +218,102 @@ static void ses_queue_indication(struct sock *sk, u8 prim, u8 tokens,
 		return;
 	}
 	skb_put_data(skb, data, len);
-	ses_rx_cb(skb)->prim = prim;
-	ses_rx_cb(skb)->tokens = tokens;
+	*ses_rx_cb(skb) = *info;
 	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
 	ses_rx_charge(sk, skb);
-	if (prim == SES_PRIM_TOKEN_PLEASE)
+	if (info->prim == SES_PRIM_TOKEN_PLEASE)
 		WRITE_ONCE(ses->pri_pending, ses->pri_pending + 1);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
+}
+
+static void ses_queue_indication(struct sock *sk, u8 prim, u8 tokens,
+				 const u8 *data, size_t len)
+{
+	struct ses_rx_cb info = { .prim = prim, .tokens = tokens };
+
+	ses_queue_record(sk, &info, data, len);
+}
+
+static const u8 *ses_user_data(const struct ses_spdu *s, size_t *len)
+{
+	*len = s && (s->present & SES_P_USER_DATA) ? s->user_data_len : 0;
+	return *len ? s->user_data : NULL;
+}
+
+/*
+ * Send the MIP, MIA, MAP, MAA, RS or RA the machine asked for, with the
+ * request's user data (GT + the SPDU in one TSDU, X.225 6.3.7).
+ */
+static void ses_send_sync(struct sock *sk, const struct ses_spm_out *out,
+			  const struct ses_spdu *req)
+{
+	struct ses_spdu s = {
+		.type = out->send.type,
+		.present = out->send.present,
+		.serial = out->send.serial,
+		.sync_type = out->send.sync_type,
+		.resync_type = out->send.resync_type,
+		.token_setting = out->send.token_setting,
+	};
+
+	s.user_data = ses_user_data(req, &s.user_data_len);
+	if (s.user_data_len)
+		s.present |= SES_P_USER_DATA;
+	ses_tx_spdu(sk, &s);
+}
+
+/* The primitive each synchronisation indication is reported as. */
+static const u8 ses_sync_prim[] = {
+	[SES_IND_SYNC_MINOR] = SES_PRIM_SYNC_MINOR,
+	[SES_IND_SYNC_MINOR_CNF] = SES_PRIM_SYNC_MINOR_RESPONSE,
+	[SES_IND_SYNC_MAJOR] = SES_PRIM_SYNC_MAJOR,
+	[SES_IND_SYNC_MAJOR_CNF] = SES_PRIM_SYNC_MAJOR_RESPONSE,
+	[SES_IND_RESYNC] = SES_PRIM_RESYNC,
+	[SES_IND_RESYNC_CNF] = SES_PRIM_RESYNC_RESPONSE,
+};
+
+/* MIP, MIA, MAP, MAA, RS or RA received: tell the user, in order. */
+static void ses_sync_indication(struct sock *sk, const struct ses_spm_out *out,
+				const struct ses_spdu *spdu)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct ses_rx_cb info = {
+		.prim = ses_sync_prim[out->ind],
+		.serial = out->send.serial,
+	};
+	const u8 *data;
+	size_t len;
+
+	switch (out->ind) {
+	case SES_IND_SYNC_MINOR:
+		if (!(out->send.sync_type & SES_SYNC_TYPE_NO_CONFIRM))
+			info.flags = SES_SYNC_CONFIRM;
+		break;
+	case SES_IND_RESYNC:
+		/* the peer resynchronises: a partial SSDU of its goes */
+		ses_rx_ssdu_abandon(sk);
+		info.flags = out->send.resync_type;
+		info.tokens = out->send.token_setting;
+		break;
+	case SES_IND_RESYNC_CNF:
+		info.flags = out->send.resync_type;
+		info.tokens = out->tokens;
+		info.discarded = ses->spm.discarded;
+		break;
+	}
+	data = ses_user_data(spdu, &len);
+	ses_queue_record(sk, &info, data, len);
+	if (!ses_spm_sync_busy(ses->spm.state))
+		sk->sk_write_space(sk);		/* data may flow again */
+	if (sock_flag(sk, SOCK_DEAD))
+		ses_answer_peer(sk);
+	/* closed while our point or resync was pending: release now */
+	if (ses->release_wait && (out->ind == SES_IND_SYNC_MAJOR_CNF ||
+				  out->ind == SES_IND_RESYNC_CNF)) {
+		ses->release_wait = false;
+		ses_close_release(sk);
+	}
 }
 
 static void ses_send_tokens(struct sock *sk, enum ses_spdu_type type,
@@ -294,6 +383,20 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		ses_send_simple(sk, SES_SPDU_GTC, 0, 0, 0);
 	if (a & SES_ACT_SEND_NF)
 		ses_tx_spdu(sk, spdu);
+	if (a & SES_ACT_SEND_SYNC) {
+		ses_send_sync(sk, &out, spdu);
+		/*
+		 * Our RS: a partial SSDU of the peer goes (its end is
+		 * counted when it arrives), the rest is discarded until RA.
+		 */
+		if (out.send.type == SES_SPDU_RS)
+			ses_rx_ssdu_abandon(sk);
+		/* our MAA or RA: data may flow again (other senders wait) */
+		if (!ses_spm_sync_busy(ses->spm.state))
+			sk->sk_write_space(sk);
+	}
+	if (a & SES_ACT_SYNC_IND)
+		ses_sync_indication(sk, &out, spdu);
 	if (a & SES_ACT_TOKEN_GIVE_IND && out.tokens) {
 		ses_queue_indication(sk, SES_PRIM_TOKEN_GIVE, out.tokens,
 				     NULL, 0);
@@ -468,6 +571,14 @@ void ses_close_release(struct sock *sk)
 	u8 missing;
 
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+	ses_answer_peer(sk);
+	if (ses_spm_sync_busy(ses->spm.state)) {
+		/* our major point or resync: release once it is answered */
+		if (!ses->release_wait)
+			ses_set_timer(sk, SES_TIMER_RELEASE, ses->release_ms);
+		ses->release_wait = true;
+		return;
+	}
 	if (!ses_request(sk, SES_EV_SRELREQ) || ses->release_wait)
 		return;
 	missing = ses->spm.tokens_avail & ~ses->spm.tokens_owned;
@@ -483,6 +594,25 @@ void ses_close_release(struct sock *sk)
 	}
 	ses->release_wait = true;
 	ses_set_timer(sk, SES_TIMER_RELEASE, ses->release_ms);
+}
+
+/*
+ * Closed (or closing) while the peer waits for an answer: confirm its
+ * major point or accept its resync, since nobody else will.
+ */
+static void ses_answer_peer(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct ses_spdu rsp = { .present = SES_P_SERIAL };
+
+	if (ses->spm.state == SES_STA10A) {
+		rsp.type = SES_SPDU_MAA;
+		rsp.serial = ses->spm.vm - 1;
+		__ses_run_event(sk, SES_EV_SSYNMJRSP, &rsp);
+	} else if (ses->spm.state == SES_STA11A) {
+		rsp.type = SES_SPDU_RA;
+		__ses_run_event(sk, SES_EV_SRSYNRSP, &rsp);
+	}
 }
 
 /* Abort now: AB to the peer (if there is a session), then the end. */
@@ -561,6 +691,7 @@ void ses_sock_defaults(struct sock *sk)
 	ses->tim_ms = READ_ONCE(sn->tim_timeout_ms);
 	ses->refuse_reason = -1;
 	ses->tpdu_size = 128;
+	ses->isn = 1;
 }
 
 /* A listener's child: inherits the listener's settings. */

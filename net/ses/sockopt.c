@@ -86,6 +86,14 @@ static int ses_setsockopt_ses(struct sock *sk, int optname, sockptr_t optval,
 		else
 			ses->token_setting = val;
 		break;
+	case SES_INITIAL_SERIAL:
+		if (!ses_negotiable(sk))
+			err = -EISCONN;
+		else if (val < 0 || val > SES_SERIAL_MAX)
+			err = -EINVAL;
+		else
+			ses->isn = val;
+		break;
 	case SES_TSDU_MAX:
 		if (!ses_negotiable(sk) && sk->sk_state != SES_SK_LISTEN)
 			err = -EISCONN;
@@ -279,6 +287,23 @@ int ses_getsockopt(struct sock *sk, int level, int optname,
 	case SES_TOKENS_AVAILABLE:
 		err = ses_put_int(ses->spm.tokens_avail, optval, optlen, len);
 		break;
+	case SES_INITIAL_SERIAL:
+		val = ses->spm.version ? ses->spm.isn : ses->isn;
+		err = ses_put_int(val, optval, optlen, len);
+		break;
+	case SES_SERIALS: {
+		struct ses_serials sr = {
+			.version = SES_SERIALS_VERSION,
+			.va = ses->spm.va,
+			.vm = ses->spm.vm,
+			.vr = ses->spm.vr,
+			.vsc = ses->spm.vsc,
+			.last_placed = ses->spm.last_placed,
+		};
+
+		err = ses_put_bytes(&sr, sizeof(sr), optval, optlen, len);
+		break;
+	}
 	default:
 		err = -ENOPROTOOPT;
 	}

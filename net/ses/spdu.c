@@ -797,9 +797,41 @@ static void emit_tokens(struct wr *w, const struct ses_spdu *s)
 		wr_pi(w, SES_PGI_USER_DATA, s->user_data, s->user_data_len);
 }
 
+/*
+ * MIP, MIA, MAP, MAA, RS, RA (X.225 8.3.28 to 8.3.35): Token Setting
+ * Item (RS, RA), Sync Type Item (MIP, MAP), Resync Type (RS), Serial
+ * Number, then user data.
+ */
+static void emit_sync(struct wr *w, const struct ses_spdu *s)
+{
+	bool rs = s->type == SES_SPDU_RS, ra = s->type == SES_SPDU_RA;
+	bool point = s->type == SES_SPDU_MIP || s->type == SES_SPDU_MAP;
+	u32 p = s->present;
+	u8 sn[SES_SERIAL_DIGITS];
+
+	if ((rs || ra) && (p & SES_P_TOKEN_SETTING))
+		wr_pi8(w, SES_PI_TOKEN_SETTING, s->token_setting);
+	if (point && (p & SES_P_SYNC_TYPE))
+		wr_pi8(w, SES_PI_SYNC_TYPE, s->sync_type);
+	if (rs && (p & SES_P_RESYNC_TYPE))
+		wr_pi8(w, SES_PI_RESYNC_TYPE, s->resync_type);
+	if (p & SES_P_SERIAL)
+		wr_pi(w, SES_PI_SERIAL, sn, fmt_serial(s->serial, sn));
+	if (p & SES_P_USER_DATA)
+		wr_pi(w, SES_PGI_USER_DATA, s->user_data, s->user_data_len);
+}
+
 static void emit_params(struct wr *w, const struct ses_spdu *s)
 {
 	switch (s->type) {
+	case SES_SPDU_MIP:
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAP:
+	case SES_SPDU_MAA:
+	case SES_SPDU_RS:
+	case SES_SPDU_RA:
+		emit_sync(w, s);
+		break;
 	case SES_SPDU_GT:
 	case SES_SPDU_PT:
 		emit_tokens(w, s);
@@ -842,6 +874,12 @@ static int spdu_si(enum ses_spdu_type type)
 	case SES_SPDU_PT:	return SES_SI_PT;
 	case SES_SPDU_GTC:	return SES_SI_GTC;
 	case SES_SPDU_GTA:	return SES_SI_GTA;
+	case SES_SPDU_MIP:	return SES_SI_MIP;
+	case SES_SPDU_MIA:	return SES_SI_MIA;
+	case SES_SPDU_MAP:	return SES_SI_MAP;
+	case SES_SPDU_MAA:	return SES_SI_MAA;
+	case SES_SPDU_RS:	return SES_SI_RS;
+	case SES_SPDU_RA:	return SES_SI_RA;
 	default:		return -EINVAL;
 	}
 }
@@ -851,6 +889,8 @@ static int encode_check(const struct ses_spdu *s)
 	u32 p = s->present;
 
 	if ((p & SES_P_ISN) && s->isn > SES_SERIAL_MAX)
+		return -EINVAL;
+	if ((p & SES_P_SERIAL) && s->serial > SES_SERIAL_MAX)
 		return -EINVAL;
 	if ((p & SES_P_CALLING_SSEL) && s->calling_ssel_len > SES_SSEL_LEN_MAX)
 		return -EINVAL;
@@ -870,10 +910,18 @@ static int encode_check(const struct ses_spdu *s)
 	return 0;
 }
 
+/* Category 2 SPDUs travel behind an empty GT (X.225 6.3.7). */
+static bool is_cat2(enum ses_spdu_type type)
+{
+	return type == SES_SPDU_MIP || type == SES_SPDU_MIA ||
+	       type == SES_SPDU_MAP || type == SES_SPDU_MAA ||
+	       type == SES_SPDU_RS || type == SES_SPDU_RA;
+}
+
 int ses_spdu_encode(u8 *buf, size_t cap, const struct ses_spdu *s)
 {
 	struct wr w = { .buf = NULL, .cap = 0, .pos = 0 };
-	size_t plen, total;
+	size_t plen, total, gt;
 	int si, err;
 
 	si = spdu_si(s->type);
@@ -887,13 +935,16 @@ int ses_spdu_encode(u8 *buf, size_t cap, const struct ses_spdu *s)
 	plen = w.pos;
 	if (plen > LI_MAX)
 		return -EINVAL;
-	total = unit_size(plen);
+	gt = is_cat2(s->type) ? 2 : 0;
+	total = gt + unit_size(plen);
 	if (total > cap)
 		return -ENOSPC;
 
 	w.buf = buf;
 	w.cap = cap;
 	w.pos = 0;
+	if (gt)
+		wr_hdr(&w, SES_SI_GT, 0);
 	wr_hdr(&w, si, plen);
 	emit_params(&w, s);
 	return w.pos;

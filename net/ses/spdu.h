@@ -186,6 +186,14 @@ void ses_dt_tpdu_hdr(u8 *buf, size_t payload_len, bool eot);
 #define SES_TSI_RESPONDER	1
 #define SES_TSI_CALLED_CHOICE	2
 
+/* Sync Type Item (PI 15) of MIP: explicit confirmation not required. */
+#define SES_SYNC_TYPE_NO_CONFIRM 0x01
+
+/* Resync Type (PI 27). */
+#define SES_RT_RESTART		0
+#define SES_RT_ABANDON		1
+#define SES_RT_SET		2
+
 #define SES_SERIAL_MAX		999999
 #define SES_SERIAL_DIGITS	6
 
@@ -307,10 +315,12 @@ struct ses_tsdu {
 int ses_tsdu_decode(const u8 *buf, size_t len, u16 fu, struct ses_tsdu *out);
 
 /*
- * ses_spdu_encode() - encode one SPDU that travels alone in a TSDU (CN,
- * AC, RF, FN, DN, NF, AB, AA, GTC, GTA, and GT or PT sent alone) from @s
- * into @buf with 1-octet LI forms wherever the length is at most 254. Returns the length, -ENOSPC, or -EINVAL for a type this
- * function does not encode or a value out of range.
+ * ses_spdu_encode() - encode one TSDU from @s into @buf: an SPDU that
+ * travels alone (CN, AC, RF, FN, DN, NF, AB, AA, GTC, GTA, and GT or PT
+ * sent alone), or a category 2 synchronisation SPDU (MIP, MIA, MAP, MAA,
+ * RS, RA) behind an empty GT ("01 00"), with 1-octet LI forms wherever
+ * the length is at most 254. Returns the length, -ENOSPC, or -EINVAL for
+ * a type this function does not encode or a value out of range.
  */
 int ses_spdu_encode(u8 *buf, size_t cap, const struct ses_spdu *s);
 

@@ -91,6 +91,16 @@ static bool holds_all(const struct ses_spm *spm)
 	return spm->tokens_owned == spm->tokens_avail;
 }
 
+/* X.225 Table A-4, SCONrsp and AC: V(A) = V(M) = ISN, V(R) = 0. */
+static void serials_init(struct ses_spm *spm)
+{
+	spm->va = spm->isn;
+	spm->vm = spm->isn;
+	spm->vr = 0;
+	spm->vsc = false;
+	spm->last_placed = 0;
+}
+
 /* ---- predicates ---- */
 
 /*
@@ -159,6 +169,7 @@ static void take_cn(struct ses_spm *spm, const struct ses_spdu *cn)
 	spm->tsdu_max_recv = ses_min_nonzero(itor, spm->tsdu_max_recv);
 	spm->tsdu_max_send = rtoi;
 	spm->isn = (cn->present & SES_P_ISN) ? cn->isn : 0;
+	serials_init(spm);
 
 	/*
 	 * Initial tokens: where the CN puts each (absent: the initiator's
@@ -200,6 +211,10 @@ static void take_ac(struct ses_spm *spm, const struct ses_spdu *ac)
 		spm->tsdu_max_recv = ses_min_nonzero(ac->tsdu_max_rtoi,
 						     spm->tsdu_max_recv);
 	}
+
+	if (ac->present & SES_P_ISN)
+		spm->isn = ac->isn;
+	serials_init(spm);
 
 	/* Initial tokens: as proposed, or as the AC says where we let it. */
 	spm->tokens_avail = ses_spm_tokens_for(spm->fu);
@@ -450,6 +465,466 @@ static void gta_take(struct ses_spm *spm, const struct ses_spdu *s)
 	spm->gtc_sent = false;
 }
 
+/* ---- synchronisation points (X.225 Table A-4) ---- */
+
+#define FU_RESYNC	0x0020
+
+/* Each *_ok predicate has a *_refused twin for the row that rejects. */
+#define REFUSED(ok)							\
+static bool ok##_refused(struct ses_spm *spm, const struct ses_spdu *s,	\
+			 struct ses_spm_out *out)			\
+{									\
+	return !(ok)(spm, s, out);					\
+}
+
+static u32 req_serial(const struct ses_spdu *s)
+{
+	return s && (s->present & SES_P_SERIAL) ? s->serial : 0;
+}
+
+static void out_sync(struct ses_spm_out *out, enum ses_spdu_type type,
+		     u32 serial)
+{
+	out->send.type = type;
+	out->send.present |= SES_P_SERIAL;
+	out->send.serial = serial;
+}
+
+/*
+ * S-SYNC-MINOR and S-SYNC-MAJOR requests: the unit, the tokens (X.215
+ * table 8: minor needs the minor and data tokens, major the major,
+ * minor and data tokens, each where available) and a serial number
+ * left to number the point with.
+ */
+static int place_error(const struct ses_spm *spm, u16 unit, u8 tokens)
+{
+	if (!(spm->fu & unit))
+		return -EOPNOTSUPP;
+	if (tokens & spm->tokens_avail & ~spm->tokens_owned)
+		return -EPERM;
+	if (spm->vm > SES_SERIAL_MAX)
+		return -ERANGE;
+	return 0;
+}
+
+static bool minor_ok(struct ses_spm *spm, const struct ses_spdu *req,
+		     struct ses_spm_out *out)
+{
+	out->error = place_error(spm, FU_MINOR_SYNC,
+				 SES_TOKEN_MINOR | SES_TOKEN_DATA);
+	if (out->error)
+		return false;
+	out_sync(out, SES_SPDU_MIP, spm->vm);
+	if (req && (req->present & SES_P_SYNC_TYPE)) {
+		out->send.present |= SES_P_SYNC_TYPE;
+		out->send.sync_type = req->sync_type;
+	}
+	return true;
+}
+
+REFUSED(minor_ok)
+
+static bool major_ok(struct ses_spm *spm, const struct ses_spdu *req,
+		     struct ses_spm_out *out)
+{
+	out->error = place_error(spm, FU_MAJOR_SYNC, SES_TOKEN_MAJOR |
+				 SES_TOKEN_MINOR | SES_TOKEN_DATA);
+	if (out->error)
+		return false;
+	out_sync(out, SES_SPDU_MAP, spm->vm);
+	return true;
+}
+
+REFUSED(major_ok)
+
+/* SSYNMreq, SSYNMJreq: if Vsc, V(A) := V(M), Vsc := false; V(M)++. */
+static void point_placed(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	if (spm->vsc) {
+		spm->va = spm->vm;
+		spm->vsc = false;
+	}
+	spm->last_placed = spm->vm++;
+}
+
+/* S-SYNC-MINOR response: Vsc and V(A) <= sn < V(M). */
+static bool minor_rsp_ok(struct ses_spm *spm, const struct ses_spdu *req,
+			 struct ses_spm_out *out)
+{
+	u32 sn = req_serial(req);
+
+	if (!(spm->fu & FU_MINOR_SYNC))
+		out->error = -EOPNOTSUPP;
+	else if (!spm->vsc || sn < spm->va || sn >= spm->vm)
+		out->error = -EINVAL;
+	if (out->error)
+		return false;
+	out_sync(out, SES_SPDU_MIA, sn);
+	return true;
+}
+
+REFUSED(minor_rsp_ok)
+
+/* MIA sent or received: V(A) := sn + 1. */
+static void minor_confirmed(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	spm->va = s->serial + 1;
+}
+
+/* S-SYNC-MAJOR response: sn = V(M) - 1, the point indicated. */
+static bool major_rsp_ok(struct ses_spm *spm, const struct ses_spdu *req,
+			 struct ses_spm_out *out)
+{
+	if (req_serial(req) + 1 != spm->vm) {
+		out->error = -EINVAL;
+		return false;
+	}
+	out_sync(out, SES_SPDU_MAA, spm->vm - 1);
+	return true;
+}
+
+REFUSED(major_rsp_ok)
+
+/* MAA sent or received: V(A) := V(M), V(R) := V(M). */
+static void major_confirmed(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	spm->va = spm->vm;
+	spm->vr = spm->vm;
+}
+
+/* MIP or MAP from the peer: the unit, its tokens, sn = V(M). */
+static bool peer_point_valid(struct ses_spm *spm, const struct ses_spdu *s,
+			     struct ses_spm_out *out, u16 unit, u8 tokens,
+			     u8 ind)
+{
+	if (!(spm->fu & unit) || !peer_holds(spm, tokens & spm->tokens_avail))
+		return false;
+	if (!(s->present & SES_P_SERIAL) || s->serial != spm->vm)
+		return false;
+	out->ind = ind;
+	out->send.serial = s->serial;
+	out->send.sync_type = (s->present & SES_P_SYNC_TYPE) ?
+			      s->sync_type : 0;
+	return true;
+}
+
+static bool mip_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		      struct ses_spm_out *out)
+{
+	return peer_point_valid(spm, s, out, FU_MINOR_SYNC,
+				SES_TOKEN_MINOR | SES_TOKEN_DATA,
+				SES_IND_SYNC_MINOR);
+}
+
+/* MIP: if not Vsc, V(A) := V(M) and Vsc := true; V(M)++. */
+static void mip_take(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	if (!spm->vsc) {
+		spm->va = spm->vm;
+		spm->vsc = true;
+	}
+	spm->vm++;
+}
+
+static bool map_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		      struct ses_spm_out *out)
+{
+	return peer_point_valid(spm, s, out, FU_MAJOR_SYNC, SES_TOKEN_MAJOR |
+				SES_TOKEN_MINOR | SES_TOKEN_DATA,
+				SES_IND_SYNC_MAJOR);
+}
+
+/* MAP: if not Vsc, V(A) := V(M); V(M)++; Vsc unchanged. */
+static void map_take(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	if (!spm->vsc)
+		spm->va = spm->vm;
+	spm->vm++;
+}
+
+/* MIA from the peer: not Vsc and V(A) <= sn < V(M). */
+static bool mia_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		      struct ses_spm_out *out)
+{
+	if (!(spm->fu & FU_MINOR_SYNC) || spm->vsc ||
+	    !(s->present & SES_P_SERIAL) || s->serial < spm->va ||
+	    s->serial >= spm->vm)
+		return false;
+	out->ind = SES_IND_SYNC_MINOR_CNF;
+	out->send.serial = s->serial;
+	return true;
+}
+
+/* MAA from the peer: sn = V(M) - 1. */
+static bool maa_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		      struct ses_spm_out *out)
+{
+	if (!(s->present & SES_P_SERIAL) || s->serial + 1 != spm->vm)
+		return false;
+	out->ind = SES_IND_SYNC_MAJOR_CNF;
+	out->send.serial = s->serial;
+	return true;
+}
+
+/* ---- resynchronisation ---- */
+
+/* A Token Setting with no reserved (3) field for an available token. */
+static bool rs_setting_valid(const struct ses_spm *spm, u8 setting)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ses_tsi_fields); i++)
+		if ((spm->tokens_avail & ses_tsi_fields[i].token) &&
+		    tsi_get(setting, i) > SES_TSI_CALLED_CHOICE)
+			return false;
+	return true;
+}
+
+/*
+ * The serial number an RS of @type may carry: abandon any (it carries
+ * V(M) when this end sends it), restart V(R) <= sn <= V(M), set any.
+ */
+static int rs_serial_error(const struct ses_spm *spm, u8 type, u32 sn)
+{
+	if (sn > SES_SERIAL_MAX)
+		return -ERANGE;
+	if (type == SES_RT_RESTART && (sn < spm->vr || sn > spm->vm))
+		return -EINVAL;
+	return 0;
+}
+
+static bool rs_ok(struct ses_spm *spm, const struct ses_spdu *req,
+		  struct ses_spm_out *out)
+{
+	u8 type = req && (req->present & SES_P_RESYNC_TYPE) ?
+		  req->resync_type : SES_RT_RESTART;
+	u8 setting = req && (req->present & SES_P_TOKEN_SETTING) ?
+		     req->token_setting : 0;
+	u32 sn = type == SES_RT_ABANDON ? spm->vm : req_serial(req);
+
+	if (!(spm->fu & FU_RESYNC))
+		out->error = -EOPNOTSUPP;
+	else if (type > SES_RT_SET || !rs_setting_valid(spm, setting))
+		out->error = -EINVAL;
+	else
+		out->error = rs_serial_error(spm, type, sn);
+	if (out->error)
+		return false;
+	out_sync(out, SES_SPDU_RS, sn);
+	out->send.present |= SES_P_RESYNC_TYPE;
+	out->send.resync_type = type;
+	if (spm->tokens_avail) {
+		out->send.present |= SES_P_TOKEN_SETTING;
+		out->send.token_setting = setting;
+	}
+	return true;
+}
+
+REFUSED(rs_ok)
+
+static void rs_sent(struct ses_spm *spm, const struct ses_spdu *req)
+{
+	spm->rs_type = req && (req->present & SES_P_RESYNC_TYPE) ?
+		       req->resync_type : SES_RT_RESTART;
+	spm->rs_serial = spm->rs_type == SES_RT_ABANDON ? spm->vm :
+			 req_serial(req);
+	spm->rs_setting = req && (req->present & SES_P_TOKEN_SETTING) ?
+			  req->token_setting : 0;
+	spm->discarded = 0;
+}
+
+/* RS from the peer: the unit, a known type, a serial number its type allows. */
+static bool rs_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		     struct ses_spm_out *out)
+{
+	u8 type = (s->present & SES_P_RESYNC_TYPE) ? s->resync_type :
+						    SES_RT_RESTART;
+	u8 setting = (s->present & SES_P_TOKEN_SETTING) ?
+		     s->token_setting : 0;
+
+	if (!(spm->fu & FU_RESYNC) || !(s->present & SES_P_SERIAL) ||
+	    type > SES_RT_SET || !rs_setting_valid(spm, setting) ||
+	    rs_serial_error(spm, type, s->serial))
+		return false;
+	out->ind = SES_IND_RESYNC;
+	out->send.serial = s->serial;
+	out->send.resync_type = type;
+	out->send.token_setting = setting;
+	return true;
+}
+
+/* Abandon over set over restart (X.225 7.40). */
+static int rs_rank(u8 type)
+{
+	return type == SES_RT_ABANDON ? 3 : type == SES_RT_SET ? 2 : 1;
+}
+
+/*
+ * Two RS crossed: the same answer at both ends. The higher type wins;
+ * of two restarts the lower serial number; otherwise the initiator's.
+ */
+static bool peer_rs_wins(const struct ses_spm *spm, u8 type, u32 sn)
+{
+	if (rs_rank(type) != rs_rank(spm->rs_type))
+		return rs_rank(type) > rs_rank(spm->rs_type);
+	if (type == SES_RT_RESTART && sn != spm->rs_serial)
+		return sn < spm->rs_serial;
+	return !spm->initiator;
+}
+
+static bool rs_collision_lost(struct ses_spm *spm, const struct ses_spdu *s,
+			      struct ses_spm_out *out)
+{
+	return rs_valid(spm, s, out) &&
+	       peer_rs_wins(spm, out->send.resync_type, s->serial);
+}
+
+static bool rs_collision_won(struct ses_spm *spm, const struct ses_spdu *s,
+			     struct ses_spm_out *out)
+{
+	bool won = rs_valid(spm, s, out) &&
+		   !peer_rs_wins(spm, out->send.resync_type, s->serial);
+
+	out->ind = 0;
+	return won;
+}
+
+/* RS taken: wait for the user's response (abandon: V(M) := max). */
+static void rs_take(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	spm->rs_type = (s->present & SES_P_RESYNC_TYPE) ? s->resync_type :
+							  SES_RT_RESTART;
+	spm->rs_serial = s->serial;
+	spm->rs_setting = (s->present & SES_P_TOKEN_SETTING) ?
+			  s->token_setting : 0;
+	if (spm->rs_type == SES_RT_ABANDON && s->serial > spm->vm)
+		spm->vm = s->serial;
+}
+
+/*
+ * The tokens' final place after a resync, as a Token Setting relative
+ * to the RS sender (0: its side, 1: the receiver's): the RS's setting,
+ * with the receiver's @choice (1: its side) where the RS leaves it.
+ */
+static u8 rs_final_setting(const struct ses_spm *spm, u8 setting, u8 choice)
+{
+	u8 final = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ses_tsi_fields); i++) {
+		u8 v = tsi_get(setting, i);
+
+		if (!(spm->tokens_avail & ses_tsi_fields[i].token))
+			continue;
+		if (v == SES_TSI_CALLED_CHOICE)
+			v = tsi_get(choice, i) == SES_TSI_RESPONDER ?
+			    SES_TSI_RESPONDER : SES_TSI_INITIATOR;
+		final |= v << ses_tsi_fields[i].shift;
+	}
+	return final;
+}
+
+/* Tokens held after a resync: @final's fields equal to @mine. */
+static u8 rs_tokens(const struct ses_spm *spm, u8 final, u8 mine)
+{
+	u8 owned = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ses_tsi_fields); i++)
+		if ((spm->tokens_avail & ses_tsi_fields[i].token) &&
+		    tsi_get(final, i) == mine)
+			owned |= ses_tsi_fields[i].token;
+	return owned;
+}
+
+/* The RA's serial number: abandon V(M), restart and set the RS's. */
+static u32 ra_serial(const struct ses_spm *spm)
+{
+	return spm->rs_type == SES_RT_ABANDON ? spm->vm : spm->rs_serial;
+}
+
+/* S-RESYNCHRONIZE response: the choice of tokens in req->token_setting. */
+static bool ra_ok(struct ses_spm *spm, const struct ses_spdu *req,
+		  struct ses_spm_out *out)
+{
+	u8 choice = req && (req->present & SES_P_TOKEN_SETTING) ?
+		    req->token_setting : 0;
+
+	out_sync(out, SES_SPDU_RA, ra_serial(spm));
+	if (spm->tokens_avail) {
+		out->send.present |= SES_P_TOKEN_SETTING;
+		out->send.token_setting = rs_final_setting(spm,
+							   spm->rs_setting,
+							   choice);
+	}
+	return true;
+}
+
+/* RA: V(A) := V(M) := sn; V(R) := 0 unless restart; tokens resettled. */
+static void resynchronised(struct ses_spm *spm, u32 sn, u8 owned)
+{
+	spm->va = sn;
+	spm->vm = sn;
+	if (spm->rs_type != SES_RT_RESTART)
+		spm->vr = 0;
+	spm->vsc = false;
+	spm->tokens_owned = owned;
+	spm->gtc_sent = false;
+}
+
+static void ra_sent(struct ses_spm *spm, const struct ses_spdu *req)
+{
+	u8 choice = req && (req->present & SES_P_TOKEN_SETTING) ?
+		    req->token_setting : 0;
+	u8 final = rs_final_setting(spm, spm->rs_setting, choice);
+
+	resynchronised(spm, ra_serial(spm), rs_tokens(spm, final, 1));
+}
+
+/*
+ * RA from the peer: abandon sn >= V(M), restart and set the RS's sn; its
+ * Token Setting (absent: our RS's, the choices ours) must be final.
+ */
+static u8 ra_setting(const struct ses_spm *spm, const struct ses_spdu *s)
+{
+	if (s->present & SES_P_TOKEN_SETTING)
+		return s->token_setting;
+	return rs_final_setting(spm, spm->rs_setting, 0);
+}
+
+static bool ra_valid(struct ses_spm *spm, const struct ses_spdu *s,
+		     struct ses_spm_out *out)
+{
+	u8 final = ra_setting(spm, s);
+
+	if (!(s->present & SES_P_SERIAL) || s->serial > SES_SERIAL_MAX)
+		return false;
+	if (spm->rs_type == SES_RT_ABANDON ? s->serial < spm->vm :
+	    s->serial != spm->rs_serial)
+		return false;
+	if (rs_final_setting(spm, final, 0) != final)
+		return false;	/* a choice left open, or reserved */
+	out->ind = SES_IND_RESYNC_CNF;
+	out->send.serial = s->serial;
+	out->send.resync_type = spm->rs_type;
+	out->send.token_setting = final;
+	out->tokens = rs_tokens(spm, final, 0);
+	return true;
+}
+
+static void ra_take(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	resynchronised(spm, s->serial, rs_tokens(spm, ra_setting(spm, s), 0));
+}
+
+/* Waiting for RA: what the peer sent before our RS reached it goes. */
+static void discard(struct ses_spm *spm, const struct ses_spdu *s)
+{
+	if (s && s->type == SES_SPDU_DT &&
+	    (!(s->present & SES_P_ENCLOSURE) || (s->enclosure & SES_ENC_END)))
+		spm->discarded++;
+}
+
 #define ERR_AB	(SES_ACT_SEND_AB | SES_ACT_PROTOCOL_ERROR | SES_ACT_START_TIM)
 
 static const struct ses_spm_row ses_spm_table[] = {
@@ -533,6 +1008,80 @@ static const struct ses_spm_row ses_spm_table[] = {
 	{ SES_STA03, SES_EV_FN, no_tokens, fn_collision,
 	  SES_ACT_RELEASE_IND | SES_ACT_SEND_DN, SES_STA03 },
 
+	/* minor synchronisation: no state change, V(A), V(M), Vsc */
+	{ SES_STA713, SES_EV_SSYNMREQ, minor_ok, point_placed,
+	  SES_ACT_SEND_SYNC, SES_STA713 },
+	{ SES_STA713, SES_EV_SSYNMREQ, minor_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA713 },
+	{ SES_STA713, SES_EV_SSYNMRSP, minor_rsp_ok, minor_confirmed,
+	  SES_ACT_SEND_SYNC, SES_STA713 },
+	{ SES_STA713, SES_EV_SSYNMRSP, minor_rsp_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA713 },
+	{ SES_STA713, SES_EV_MIP, mip_valid, mip_take,
+	  SES_ACT_SYNC_IND, SES_STA713 },
+	{ SES_STA713, SES_EV_MIA, mia_valid, minor_confirmed,
+	  SES_ACT_SYNC_IND, SES_STA713 },
+	/* the peer's MIA may cross our MAP */
+	{ SES_STA04A, SES_EV_MIA, mia_valid, minor_confirmed,
+	  SES_ACT_SYNC_IND, SES_STA04A },
+
+	/* major synchronisation: STA04A until MAA, STA10A until answered */
+	{ SES_STA713, SES_EV_SSYNMJREQ, major_ok, point_placed,
+	  SES_ACT_SEND_SYNC, SES_STA04A },
+	{ SES_STA713, SES_EV_SSYNMJREQ, major_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA713 },
+	{ SES_STA713, SES_EV_MAP, map_valid, map_take,
+	  SES_ACT_SYNC_IND, SES_STA10A },
+	{ SES_STA10A, SES_EV_SSYNMRSP, minor_rsp_ok, minor_confirmed,
+	  SES_ACT_SEND_SYNC, SES_STA10A },
+	{ SES_STA10A, SES_EV_SSYNMJRSP, major_rsp_ok, major_confirmed,
+	  SES_ACT_SEND_SYNC, SES_STA713 },
+	{ SES_STA10A, SES_EV_SSYNMJRSP, major_rsp_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA10A },
+	{ SES_STA04A, SES_EV_MAA, maa_valid, major_confirmed,
+	  SES_ACT_SYNC_IND, SES_STA713 },
+	/* what the peer sent before our MAP reached it */
+	{ SES_STA04A, SES_EV_DT, peer_may_send, NULL,
+	  SES_ACT_DELIVER, SES_STA04A },
+	{ SES_STA04A, SES_EV_PT, pt_valid, NULL,
+	  SES_ACT_TOKEN_PLEASE_IND, SES_STA04A },
+
+	/* resynchronisation: from data transfer or a major point pending */
+	{ SES_STA713, SES_EV_SRSYNREQ, rs_ok, rs_sent,
+	  SES_ACT_SEND_SYNC, SES_STA05A },
+	{ SES_STA713, SES_EV_SRSYNREQ, rs_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA713 },
+	{ SES_STA04A, SES_EV_SRSYNREQ, rs_ok, rs_sent,
+	  SES_ACT_SEND_SYNC, SES_STA05A },
+	{ SES_STA04A, SES_EV_SRSYNREQ, rs_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA04A },
+	{ SES_STA10A, SES_EV_SRSYNREQ, rs_ok, rs_sent,
+	  SES_ACT_SEND_SYNC, SES_STA05A },
+	{ SES_STA10A, SES_EV_SRSYNREQ, rs_ok_refused, NULL,
+	  SES_ACT_REJECTED, SES_STA10A },
+	{ SES_STA713, SES_EV_RS, rs_valid, rs_take,
+	  SES_ACT_SYNC_IND, SES_STA11A },
+	{ SES_STA04A, SES_EV_RS, rs_valid, rs_take,
+	  SES_ACT_SYNC_IND, SES_STA11A },
+	{ SES_STA10A, SES_EV_RS, rs_valid, rs_take,
+	  SES_ACT_SYNC_IND, SES_STA11A },
+	/* two RS crossed: the winner's goes on at both ends */
+	{ SES_STA05A, SES_EV_RS, rs_collision_lost, rs_take,
+	  SES_ACT_SYNC_IND, SES_STA11A },
+	{ SES_STA05A, SES_EV_RS, rs_collision_won, NULL, 0, SES_STA05A },
+	{ SES_STA11A, SES_EV_SRSYNRSP, ra_ok, ra_sent,
+	  SES_ACT_SEND_SYNC, SES_STA713 },
+	{ SES_STA05A, SES_EV_RA, ra_valid, ra_take,
+	  SES_ACT_SYNC_IND, SES_STA713 },
+	/* until RA, the peer's data and sync SPDUs are discarded */
+	{ SES_STA05A, SES_EV_DT, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_MIP, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_MIA, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_MAP, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_MAA, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_GT, NULL, discard, 0, SES_STA05A },
+	{ SES_STA05A, SES_EV_PT, NULL, discard, 0, SES_STA05A },
+
 	/* abort, from any connected state */
 	{ SES_STA_ANY, SES_EV_SUABREQ, NULL, NULL,
 	  SES_ACT_SEND_AB | SES_ACT_START_TIM, SES_STA16 },
@@ -551,6 +1100,12 @@ static const struct ses_spm_row ses_spm_table[] = {
 	{ SES_STA16, SES_EV_GTC, NULL, NULL, 0, SES_STA16 },
 	{ SES_STA16, SES_EV_GTA, NULL, NULL, 0, SES_STA16 },
 	{ SES_STA16, SES_EV_NF, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_MIP, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_MIA, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_MAP, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_MAA, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_RS, NULL, NULL, 0, SES_STA16 },
+	{ SES_STA16, SES_EV_RA, NULL, NULL, 0, SES_STA16 },
 	{ SES_STA16, SES_EV_OTHER_SPDU, NULL, NULL, 0, SES_STA16 },
 	{ SES_STA_ANY, SES_EV_TDISIND, NULL, NULL,
 	  SES_ACT_TRANSPORT_LOST, SES_STA01 },
@@ -558,7 +1113,7 @@ static const struct ses_spm_row ses_spm_table[] = {
 
 static bool ses_spm_is_spdu_event(enum ses_spm_event ev)
 {
-	return (ev >= SES_EV_CN && ev <= SES_EV_NF) ||
+	return (ev >= SES_EV_CN && ev <= SES_EV_RA) ||
 	       ev == SES_EV_OTHER_SPDU;
 }
 
@@ -613,6 +1168,11 @@ void ses_spm_event(struct ses_spm *spm, enum ses_spm_event ev,
 	out->error = -ENOTCONN;
 	if (ev == SES_EV_SDTREQ && (spm->fn_sent || spm->state == SES_STA16))
 		out->error = -EPIPE;
+	else if (ses_spm_sync_busy(spm->state))
+		out->error = -EBUSY;	/* a major point or resync pending */
+	else if ((ev == SES_EV_SSYNMJRSP || ev == SES_EV_SRSYNRSP) &&
+		 spm->state == SES_STA713)
+		out->error = -EINVAL;	/* nothing to answer */
 }
 
 enum ses_spm_event ses_spm_spdu_event(enum ses_spdu_type type)
@@ -631,6 +1191,12 @@ enum ses_spm_event ses_spm_spdu_event(enum ses_spdu_type type)
 	case SES_SPDU_GTC: return SES_EV_GTC;
 	case SES_SPDU_GTA: return SES_EV_GTA;
 	case SES_SPDU_NF: return SES_EV_NF;
+	case SES_SPDU_MIP: return SES_EV_MIP;
+	case SES_SPDU_MIA: return SES_EV_MIA;
+	case SES_SPDU_MAP: return SES_EV_MAP;
+	case SES_SPDU_MAA: return SES_EV_MAA;
+	case SES_SPDU_RS: return SES_EV_RS;
+	case SES_SPDU_RA: return SES_EV_RA;
 	default: return SES_EV_OTHER_SPDU;
 	}
 }
@@ -642,6 +1208,10 @@ void ses_spm_fill_cn(const struct ses_spm *spm, struct ses_spdu *cn)
 	cn->present = SES_P_PROTOCOL_OPTIONS | SES_P_VERSION | SES_P_SUR;
 	cn->version = SES_VERSION_2;
 	cn->sur = spm->fu_proposed;
+	if (spm->fu_proposed & SES_FU_SERIALS) {
+		cn->present |= SES_P_ISN;
+		cn->isn = spm->isn;
+	}
 	if (ses_spm_tokens_for(spm->fu_proposed)) {
 		cn->present |= SES_P_TOKEN_SETTING;
 		cn->token_setting = spm->token_setting;
@@ -659,6 +1229,10 @@ void ses_spm_fill_ac(const struct ses_spm *spm, struct ses_spdu *ac)
 	ac->present = SES_P_PROTOCOL_OPTIONS | SES_P_VERSION | SES_P_SUR;
 	ac->version = SES_VERSION_2;
 	ac->sur = spm->fu;
+	if (spm->fu & SES_FU_SERIALS) {
+		ac->present |= SES_P_ISN;
+		ac->isn = spm->isn;
+	}
 	if (spm->ac_has_setting) {
 		ac->present |= SES_P_TOKEN_SETTING;
 		ac->token_setting = spm->ac_token_setting;
@@ -677,6 +1251,8 @@ const char *ses_spm_state_name(u8 state)
 		[SES_STA02A] = "STA02A", [SES_STA03] = "STA03",
 		[SES_STA08] = "STA08", [SES_STA09] = "STA09",
 		[SES_STA16] = "STA16", [SES_STA713] = "STA713",
+		[SES_STA04A] = "STA04A", [SES_STA05A] = "STA05A",
+		[SES_STA10A] = "STA10A", [SES_STA11A] = "STA11A",
 	};
 
 	return state < SES_STA_NSTATES ? names[state] : "?";

@@ -24,6 +24,10 @@ enum ses_spm_state {
 	SES_STA09,	/* wait for S-RELEASE response (FN received) */
 	SES_STA16,	/* wait for T-DISCONNECT (AB or RF sent) */
 	SES_STA713,	/* data transfer */
+	SES_STA04A,	/* wait for MAA (MAP sent) */
+	SES_STA05A,	/* wait for RA (RS sent): incoming data discarded */
+	SES_STA10A,	/* wait for S-SYNC-MAJOR response (MAP received) */
+	SES_STA11A,	/* wait for S-RESYNCHRONIZE response (RS received) */
 	SES_STA_NSTATES,
 };
 
@@ -40,6 +44,12 @@ enum ses_spm_event {
 	SES_EV_SPTREQ,		/* S-TOKEN-PLEASE request (PT in @spdu) */
 	SES_EV_SCGREQ,		/* S-CONTROL-GIVE request */
 	SES_EV_SRELRSP_REJECT,	/* S-RELEASE response, reject (NF) */
+	SES_EV_SSYNMREQ,	/* S-SYNC-MINOR request (MIP in @spdu) */
+	SES_EV_SSYNMRSP,	/* S-SYNC-MINOR response (MIA in @spdu) */
+	SES_EV_SSYNMJREQ,	/* S-SYNC-MAJOR request (MAP in @spdu) */
+	SES_EV_SSYNMJRSP,	/* S-SYNC-MAJOR response (MAA in @spdu) */
+	SES_EV_SRSYNREQ,	/* S-RESYNCHRONIZE request (RS in @spdu) */
+	SES_EV_SRSYNRSP,	/* S-RESYNCHRONIZE response (RA in @spdu) */
 	SES_EV_CN,
 	SES_EV_AC,
 	SES_EV_RF,
@@ -53,6 +63,12 @@ enum ses_spm_event {
 	SES_EV_GTC,
 	SES_EV_GTA,
 	SES_EV_NF,
+	SES_EV_MIP,
+	SES_EV_MIA,
+	SES_EV_MAP,
+	SES_EV_MAA,
+	SES_EV_RS,
+	SES_EV_RA,
 	SES_EV_TDISIND,		/* transport disconnected */
 	SES_EV_TIM,		/* timer TIM expired */
 	SES_EV_OTHER_SPDU,	/* any SPDU with no row of its own */
@@ -89,6 +105,20 @@ enum {
 	SES_ACT_TOKEN_PLEASE_IND = BIT(25),	/* peer asks for out->tokens */
 	SES_ACT_CONTROL_GIVE_IND = BIT(26),	/* every token now ours */
 	SES_ACT_RELEASE_REFUSED	= BIT(27),	/* NF: our FN was refused */
+	SES_ACT_SEND_SYNC	= BIT(28),	/* out->send: MIP ... RA */
+	SES_ACT_SYNC_IND	= BIT(29),	/* out->ind with out->send's
+						 * serial, type and tokens
+						 */
+};
+
+/* What SES_ACT_SYNC_IND tells the user. */
+enum ses_spm_ind {
+	SES_IND_SYNC_MINOR = 1,		/* MIP: a minor point placed */
+	SES_IND_SYNC_MINOR_CNF,		/* MIA: our minor points confirmed */
+	SES_IND_SYNC_MAJOR,		/* MAP: answer with a response */
+	SES_IND_SYNC_MAJOR_CNF,		/* MAA: our major point confirmed */
+	SES_IND_RESYNC,			/* RS: answer with a response */
+	SES_IND_RESYNC_CNF,		/* RA: resynchronised */
 };
 
 /* Tokens (Token Item bits, X.225 PI 16): see SES_TOKEN_* in spdu.h. */
@@ -120,6 +150,16 @@ enum {
  * @tokens_owned: available tokens this end holds (the peer holds the
  *	others)
  * @gtc_sent: GTC sent, GTA not yet received
+ * @va: V(A), lowest serial number to which a confirmation is expected
+ * @vm: V(M), serial number of the next synchronisation point
+ * @vr: V(R), lowest serial number a resynchronisation may restart at
+ * @vsc: Vsc, this end may confirm minor points (it received MIPs)
+ * @last_placed: serial number of the last point this end placed
+ * @rs_type: resync in progress (STA05A: ours, STA11A: the peer's):
+ *	SES_RT_* type
+ * @rs_serial: its serial number (abandon: the V(M) it carries)
+ * @rs_setting: its Token Setting Item (0 per token: the RS sender's side)
+ * @discarded: SSDUs discarded since this end sent RS
  */
 struct ses_spm {
 	u8 state;
@@ -141,6 +181,15 @@ struct ses_spm {
 	u8 tokens_avail;
 	u8 tokens_owned;
 	bool gtc_sent;
+	u32 va;
+	u32 vm;
+	u32 vr;
+	bool vsc;
+	u32 last_placed;
+	u8 rs_type;
+	u32 rs_serial;
+	u8 rs_setting;
+	u32 discarded;
 };
 
 /**
@@ -150,7 +199,11 @@ struct ses_spm {
  * @abort_td: Transport Disconnect bits for an AB to send
  * @error: errno for SES_ACT_REJECTED
  * @tokens: tokens given (SEND_GT, TOKEN_GIVE_IND, CONTROL_GIVE_IND) or
- *	asked for (TOKEN_PLEASE_IND)
+ *	asked for (TOKEN_PLEASE_IND); after a resync, the tokens held
+ * @ind: enum ses_spm_ind for SES_ACT_SYNC_IND
+ * @send: SES_ACT_SEND_SYNC: the SPDU to send (type and parameters; the
+ *	caller adds the request's user data); SES_ACT_SYNC_IND: the
+ *	serial number, sync or resync type and token setting to report
  */
 struct ses_spm_out {
 	u32 actions;
@@ -158,15 +211,34 @@ struct ses_spm_out {
 	u8 abort_td;
 	int error;
 	u8 tokens;
+	u8 ind;
+	struct {
+		enum ses_spdu_type type;
+		u32 present;
+		u32 serial;
+		u8 sync_type;
+		u8 resync_type;
+		u8 token_setting;
+	} send;
 };
 
 /*
  * Functional units an SES end can take part in today: half duplex,
- * duplex, negotiated release. (The machine also handles the minor and
- * major tokens for the synchronisation units, which are not yet
- * negotiated.)
+ * duplex, minor and major synchronize, resynchronize, negotiated
+ * release. (The machine also handles the major token of activity
+ * management, which is not yet negotiated.)
  */
-#define SES_FU_SUPPORTED	(0x0001 | 0x0002 | 0x0080)
+#define SES_FU_SUPPORTED	(0x0001 | 0x0002 | 0x0008 | 0x0010 | \
+				 0x0020 | 0x0080)
+/* Units that use serial numbers: CN proposes an initial one. */
+#define SES_FU_SERIALS		(0x0008 | 0x0010 | 0x0020)
+
+/* A major point or a resync waits for its answer: no data now. */
+static inline bool ses_spm_sync_busy(u8 state)
+{
+	return state == SES_STA04A || state == SES_STA05A ||
+	       state == SES_STA10A || state == SES_STA11A;
+}
 
 /* The tokens functional units @fu make available (X.225 5.6). */
 u8 ses_spm_tokens_for(u16 fu);

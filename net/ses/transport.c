@@ -533,6 +533,24 @@ void ses_rx_purge(struct sock *sk)
 	ses_ssdu_drop(ses);
 }
 
+/*
+ * A resync begins: the SSDU being received is abandoned (the rest of a
+ * TSDU under way is dropped up to its EOT). True if there was one.
+ * Process context, sk locked.
+ */
+bool ses_rx_ssdu_abandon(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	bool had = ses->ssdu || ses->ssdu_in_tsdu;
+
+	if (ses->ssdu_in_tsdu)
+		ses->rx_discard = true;
+	ses->ssdu_in_tsdu = false;
+	ses->spm.in_ssdu = false;
+	ses_ssdu_drop(ses);
+	return had;
+}
+
 /* Append @piece to the SSDU being assembled (frag_list chain). */
 static void ses_ssdu_append(struct ses_sock *ses, struct sk_buff *piece)
 {
@@ -588,8 +606,7 @@ static void ses_ssdu_deliver(struct sock *sk)
 		kfree_skb(skb);
 		return;
 	}
-	ses_rx_cb(skb)->prim = SES_PRIM_DATA;
-	ses_rx_cb(skb)->tokens = 0;
+	memset(ses_rx_cb(skb), 0, sizeof(struct ses_rx_cb));
 	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
 	ses_rx_charge(sk, skb);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -637,7 +654,8 @@ static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
 		 (SES_ENC_BEGIN | SES_ENC_END);
 
 	ses_run_event(sk, SES_EV_DT, dt);
-	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03)
+	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03 &&
+	    ses->spm.state != SES_STA04A)
 		return 1;	/* discarded, or the session is ending */
 	if (!(enc & SES_ENC_BEGIN) && !ses->ssdu)
 		return -EBADMSG;	/* continuation without a beginning */
@@ -843,6 +861,7 @@ static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
 	ses->cotp_state = 1;
 	ses_spm_init(&ses->spm, c->code == SES_COTP_CC, ses->fu);
 	ses->spm.token_setting = ses->token_setting;
+	ses->spm.isn = ses->isn;
 	ses->spm.tsdu_max_recv = ses->tsdu_max;
 	if (c->code == SES_COTP_CR) {
 		memcpy(ses->spm.local_ssel, ses->called_ssel,

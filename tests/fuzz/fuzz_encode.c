@@ -24,8 +24,15 @@
 static const enum ses_spdu_type types[] = {
 	SES_SPDU_CN, SES_SPDU_AC, SES_SPDU_RF, SES_SPDU_FN,
 	SES_SPDU_DN, SES_SPDU_NF, SES_SPDU_AB, SES_SPDU_AA,
+	SES_SPDU_MIP, SES_SPDU_MIA, SES_SPDU_MAP, SES_SPDU_MAA,
+	SES_SPDU_RS, SES_SPDU_RA,	/* behind an empty GT */
 	SES_SPDU_DT,	/* not encodable */
 };
+
+static bool category_2(enum ses_spdu_type type)
+{
+	return type >= SES_SPDU_MIP && type <= SES_SPDU_RA;
+}
 
 /* What each type encodes (as in ses_spdu_encode()). */
 static u32 encoded_params(enum ses_spdu_type type)
@@ -50,6 +57,17 @@ static u32 encoded_params(enum ses_spdu_type type)
 	case SES_SPDU_DN:
 	case SES_SPDU_NF:
 		return SES_P_USER_DATA;
+	case SES_SPDU_MIP:
+	case SES_SPDU_MAP:
+		return SES_P_SYNC_TYPE | SES_P_SERIAL | SES_P_USER_DATA;
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAA:
+		return SES_P_SERIAL | SES_P_USER_DATA;
+	case SES_SPDU_RS:
+		return SES_P_TOKEN_SETTING | SES_P_RESYNC_TYPE | SES_P_SERIAL |
+		       SES_P_USER_DATA;
+	case SES_SPDU_RA:
+		return SES_P_TOKEN_SETTING | SES_P_SERIAL | SES_P_USER_DATA;
 	default:
 		return 0;
 	}
@@ -89,6 +107,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.tsdu_max_rtoi = take(&in) << 8 | take(&in);
 	s.version = take(&in);
 	s.isn = (take(&in) << 16 | take(&in) << 8 | take(&in)) % 1100000;
+	s.serial = (take(&in) << 16 | take(&in) << 8 | take(&in)) % 1100000;
+	s.sync_type = take(&in);
+	s.resync_type = take(&in);
 	s.token_setting = take(&in);
 	s.token_item = take(&in);
 	s.sur = take(&in) << 8 | take(&in);
@@ -112,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!mask && s.type != SES_SPDU_AA)
 		invalid = true;
 	if ((p & SES_P_ISN) && s.isn > SES_SERIAL_MAX)
+		invalid = true;
+	if ((p & SES_P_SERIAL) && s.serial > SES_SERIAL_MAX)
 		invalid = true;
 	if ((p & SES_P_CALLING_SSEL) && s.calling_ssel_len > SES_SSEL_LEN_MAX)
 		invalid = true;
@@ -138,8 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(ses_spdu_encode(out, n, &s) == n);
 
 	CHECK(ses_tsdu_decode(out, n, 0, &t) == 0);
-	CHECK(t.n == 1);
-	d = &t.spdu[0];
+	CHECK(t.n == (category_2(s.type) ? 2 : 1));
+	d = &t.spdu[t.n - 1];
 	p &= mask;
 	/* An empty tail after the RF reason is no user data. */
 	if (s.type == SES_SPDU_RF && !s.user_data_len)
@@ -152,6 +175,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					d->tsdu_max_rtoi == s.tsdu_max_rtoi));
 	CHECK(!(p & SES_P_VERSION) || d->version == s.version);
 	CHECK(!(p & SES_P_ISN) || d->isn == s.isn);
+	CHECK(!(p & SES_P_SERIAL) || d->serial == s.serial);
+	CHECK(!(p & SES_P_SYNC_TYPE) || d->sync_type == s.sync_type);
+	CHECK(!(p & SES_P_RESYNC_TYPE) || d->resync_type == s.resync_type);
 	CHECK(!(p & SES_P_TOKEN_SETTING) ||
 	      d->token_setting == s.token_setting);
 	CHECK(!(p & SES_P_TOKEN_ITEM) || d->token_item == s.token_item);

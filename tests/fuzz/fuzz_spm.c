@@ -25,7 +25,7 @@
 
 static bool user_event(enum ses_spm_event ev)
 {
-	return ev <= SES_EV_SRELRSP_REJECT;
+	return ev <= SES_EV_SRSYNRSP;
 }
 
 static void check(const struct ses_spm *m, u8 before, enum ses_spm_event ev,
@@ -45,7 +45,13 @@ static void check(const struct ses_spm *m, u8 before, enum ses_spm_event ev,
 	if (out->actions & SES_ACT_SEND_AC)
 		assert(before == SES_STA08);
 	if (out->actions & SES_ACT_DELIVER)
-		assert(m->state == SES_STA713 || m->state == SES_STA03);
+		assert(m->state == SES_STA713 || m->state == SES_STA03 ||
+		       m->state == SES_STA04A);
+	/* serial numbers stay ordered and in range */
+	assert(m->va <= m->vm || m->state == SES_STA01);
+	assert(m->vm <= SES_SERIAL_MAX + 1);
+	if (out->actions & SES_ACT_SEND_SYNC)
+		assert(out->send.serial <= SES_SERIAL_MAX);
 }
 
 /* Deliver what @from asked to send to @to, as the SPDU it would be. */
@@ -69,7 +75,10 @@ static void relay(const struct ses_spm *from, struct ses_spm *to,
 		{ SES_ACT_SEND_GTC, SES_SPDU_GTC, SES_EV_GTC },
 		{ SES_ACT_SEND_GTA, SES_SPDU_GTA, SES_EV_GTA },
 		{ SES_ACT_SEND_NF, SES_SPDU_NF, SES_EV_NF },
+		/* MIP, MIA, MAP, MAA, RS or RA: out->send says which */
+		{ SES_ACT_SEND_SYNC, SES_SPDU_INVALID, SES_EV_OTHER_SPDU },
 	};
+	enum ses_spm_event ev;
 	struct ses_spm_out o2;
 	struct ses_spdu s;
 	unsigned int i;
@@ -89,9 +98,19 @@ static void relay(const struct ses_spm *from, struct ses_spm *to,
 			s.present |= SES_P_TOKEN_ITEM;
 			s.token_item = out->tokens;
 		}
+		ev = map[i].ev;
+		if (map[i].act == SES_ACT_SEND_SYNC) {
+			s.type = out->send.type;
+			s.present = out->send.present;
+			s.serial = out->send.serial;
+			s.sync_type = out->send.sync_type;
+			s.resync_type = out->send.resync_type;
+			s.token_setting = out->send.token_setting;
+			ev = ses_spm_spdu_event(s.type);
+		}
 		before = to->state;
-		ses_spm_event(to, map[i].ev, &s, &o2);
-		check(to, before, map[i].ev, &o2);
+		ses_spm_event(to, ev, &s, &o2);
+		check(to, before, ev, &o2);
 	}
 }
 
@@ -105,12 +124,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ses_spdu req;
 	u8 b0 = size > 0 ? data[0] : 0, b1 = size > 1 ? data[1] : 0;
 
-	/* the first two octets pick the units and the token setting */
+	/*
+	 * The first two octets pick the units and the token setting; the
+	 * synchronisation units follow the token-setting octet's high bits.
+	 */
+	u16 sync = (b1 & 0x40 ? 0x0008 | 0x0010 : 0) |
+		   (b1 & 0x80 ? 0x0020 : 0);
+
 	ses_spm_init(&m[0], true, 0x0002 | (b0 & 1 ? 0x0001 : 0) |
-		     (b0 & 2 ? 0x0080 : 0));
+		     (b0 & 2 ? 0x0080 : 0) | sync);
 	m[0].token_setting = b1;
+	m[0].isn = b0 & 0x10 ? SES_SERIAL_MAX - 3 : 1;
 	ses_spm_init(&m[1], false, 0x0001 | (b0 & 4 ? 0x0002 : 0) |
-		     (b0 & 8 ? 0x0080 : 0));
+		     (b0 & 8 ? 0x0080 : 0) | sync);
 	m[1].token_setting = b0 >> 4;
 	i = size > 2 ? 2 : size;
 	while (i < size) {
@@ -129,6 +155,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   SES_SPDU_NF;
 			req.present = SES_P_TOKEN_ITEM;
 			req.token_item = i < size ? data[i++] : 0;
+			s = &req;
+		}
+		if (ev >= SES_EV_SSYNMREQ && ev <= SES_EV_SRSYNRSP) {
+			/* sync and resync: type/flags octet, serial octet */
+			u8 f = i < size ? data[i++] : 0;
+
+			memset(&req, 0, sizeof(req));
+			req.present = SES_P_SERIAL | SES_P_RESYNC_TYPE |
+				      SES_P_TOKEN_SETTING;
+			req.resync_type = f & 3;
+			req.token_setting = f >> 2;
+			if (f & 0x80) {
+				req.present |= SES_P_SYNC_TYPE;
+				req.sync_type = SES_SYNC_TYPE_NO_CONFIRM;
+			}
+			req.serial = i < size ? data[i++] : 0;
+			/* responses name the point: mostly the right one */
+			if (!(f & 0x40) && m[who].vm)
+				req.serial = m[who].vm - 1 - (req.serial & 1);
 			s = &req;
 		}
 		if (ev >= SES_EV_CN && ev <= SES_EV_OTHER_SPDU &&

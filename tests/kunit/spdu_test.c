@@ -102,6 +102,7 @@ SPDU_KUNIT(duplicate_parameters_rejected)
 SPDU_KUNIT(wrong_fixed_lengths_rejected)
 SPDU_KUNIT(oversized_extension_rejected)
 SPDU_KUNIT(every_truncation_stays_in_bounds)
+SPDU_KUNIT(sync_spdus_encode_behind_gt)
 
 static void every_shared_case_is_registered(struct kunit *test);
 
@@ -138,6 +139,7 @@ static struct kunit_case ses_spdu_cases[] = {
 	KUNIT_CASE(encoder_reports_enospc),
 	KUNIT_CASE(encoder_rejects_bad_values),
 	KUNIT_CASE(token_spdus_encode_and_round_trip),
+	KUNIT_CASE(sync_spdus_encode_behind_gt),
 	KUNIT_CASE(encoder_skips_absent_parameters),
 	KUNIT_CASE(dt_prefix_without_enclosure),
 	KUNIT_CASE(dt_prefix_with_enclosure),

@@ -792,6 +792,657 @@ static void spm_control_give_hands_over_every_token(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
 }
 
+/* ---- synchronisation and resynchronisation (X.225 Table A-4) ---- */
+
+#define FU_SYNC_ALL	(SES_FU_DUPLEX | SES_FU_MINOR_SYNC | \
+			 SES_FU_MAJOR_SYNC | SES_FU_RESYNC)
+#define PE		1	/* expect a protocol error (AB, STA16) */
+
+/*
+ * One row of Table A-4 as it applies here: a machine in @state with
+ * units @fu, holding @owned, serial numbers (@va, @vm, @vr, @vsc) and
+ * a resync (@rs_type, @rs_serial) under way; @ev with serial @sn
+ * (@type: resync type, or 1 for a MIP without confirmation). Expected:
+ * @error (-errno for a request, PE for an SPDU, 0 when accepted), then
+ * @next and the variables after, and the serial number sent.
+ */
+struct sync_row {
+	const char *what;
+	u8 state;
+	u16 fu;
+	u8 owned;
+	u32 va, vm, vr;
+	bool vsc;
+	u8 rs_type;
+	u32 rs_serial;
+	u8 ev;
+	u32 sn;
+	u8 type;
+	int error;
+	u8 next;
+	u32 va2, vm2, vr2;
+	bool vsc2;
+	u32 sent;
+};
+
+#define HD_MINOR	(SES_FU_HALF_DUPLEX | SES_FU_MINOR_SYNC)
+#define ALL_T		SES_TOKEN_ALL
+#define NO_MINOR	(SES_TOKEN_ALL & ~SES_TOKEN_MINOR)
+#define NO_MAJOR	(SES_TOKEN_ALL & ~SES_TOKEN_MAJOR)
+#define M713		SES_STA713
+#define RT_R		SES_RT_RESTART
+#define RT_A		SES_RT_ABANDON
+#define RT_S		SES_RT_SET
+
+static const struct sync_row sync_rows[] = {
+	/* S-SYNC-MINOR request */
+	{ "minor request numbers the point V(M), then V(M)++",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 5, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, 0, M713, 3, 6, 0, false, 5 },
+	{ "minor request with Vsc: V(A) := V(M), Vsc := false",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 5, 0, true, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, 0, M713, 5, 6, 0, false, 5 },
+	{ "minor request without the minor token: EPERM",
+	  M713, FU_SYNC_ALL, NO_MINOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, -EPERM, M713, 3, 5, 0, false, 0 },
+	{ "minor request without the data token: EPERM",
+	  M713, HD_MINOR, SES_TOKEN_MINOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, -EPERM, M713, 3, 5, 0, false, 0 },
+	{ "minor request with minor and data tokens (half duplex)",
+	  M713, HD_MINOR, SES_TOKEN_MINOR | SES_TOKEN_DATA, 0, 0, 0, false,
+	  0, 0, SES_EV_SSYNMREQ, 0, 0, 0, M713, 0, 1, 0, false, 0 },
+	{ "minor request without the unit: EOPNOTSUPP",
+	  M713, SES_FU_DUPLEX | SES_FU_MAJOR_SYNC, ALL_T, 3, 5, 0, false,
+	  0, 0, SES_EV_SSYNMREQ, 0, 0, -EOPNOTSUPP, M713, 3, 5, 0, false },
+	{ "minor request past serial 999999: ERANGE",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 1000000, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, -ERANGE, M713, 3, 1000000, 0, false },
+	{ "minor request at serial 999999 is the last",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 999999, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, 0, M713, 3, 1000000, 0, false, 999999 },
+
+	/* S-SYNC-MAJOR request */
+	{ "major request numbers the point V(M), waits for MAA",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 5, 2, false, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, 0, SES_STA04A, 3, 6, 2, false, 5 },
+	{ "major request with Vsc: V(A) := V(M), Vsc := false",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 5, 2, true, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, 0, SES_STA04A, 5, 6, 2, false, 5 },
+	{ "major request without the major token: EPERM",
+	  M713, FU_SYNC_ALL, NO_MAJOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, -EPERM, M713, 3, 5, 0, false },
+	{ "major request without the minor token: EPERM",
+	  M713, FU_SYNC_ALL, NO_MINOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, -EPERM, M713, 3, 5, 0, false },
+	{ "major request without the unit: EOPNOTSUPP",
+	  M713, SES_FU_DUPLEX | SES_FU_MINOR_SYNC, ALL_T, 3, 5, 0, false,
+	  0, 0, SES_EV_SSYNMJREQ, 0, 0, -EOPNOTSUPP, M713, 3, 5, 0, false },
+	{ "major request past serial 999999: ERANGE",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 1000000, 0, false, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, -ERANGE, M713, 3, 1000000, 0, false },
+	{ "major request while one is pending: EBUSY",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMJREQ, 0, 0, -EBUSY, SES_STA04A, 3, 6, 0, false },
+	{ "minor request while a major one is pending: EBUSY",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMREQ, 0, 0, -EBUSY, SES_STA04A, 3, 6, 0, false },
+	{ "data request while a major point is pending: EBUSY",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_SDTREQ, 0, 0, -EBUSY, SES_STA04A, 3, 6, 0, false },
+
+	/* MIP received */
+	{ "MIP sn = V(M), not Vsc: V(A) := V(M), Vsc := true, V(M)++",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MIP, 5, 0, 0, M713, 5, 6, 0, true },
+	{ "MIP sn = V(M) with Vsc: V(A) kept, V(M)++",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, true, 0, 0,
+	  SES_EV_MIP, 5, 0, 0, M713, 3, 6, 0, true },
+	{ "MIP sn != V(M) is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MIP, 6, 0, PE, SES_STA16 },
+	{ "MIP from a peer without the minor token is a protocol error",
+	  M713, FU_SYNC_ALL, SES_TOKEN_MINOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_MIP, 5, 0, PE, SES_STA16 },
+	{ "MIP from a peer without the data token is a protocol error",
+	  M713, HD_MINOR, SES_TOKEN_DATA, 3, 5, 0, false, 0, 0,
+	  SES_EV_MIP, 5, 0, PE, SES_STA16 },
+	{ "MIP without the unit is a protocol error",
+	  M713, SES_FU_DUPLEX | SES_FU_MAJOR_SYNC, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MIP, 5, 0, PE, SES_STA16 },
+
+	/* MAP received */
+	{ "MAP sn = V(M), not Vsc: V(A) := V(M), V(M)++, wait for response",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MAP, 5, 0, 0, SES_STA10A, 5, 6, 0, false },
+	{ "MAP sn = V(M) with Vsc: V(A) and Vsc kept",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, true, 0, 0,
+	  SES_EV_MAP, 5, 0, 0, SES_STA10A, 3, 6, 0, true },
+	{ "MAP sn != V(M) is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MAP, 4, 0, PE, SES_STA16 },
+	{ "MAP from a peer without the major token is a protocol error",
+	  M713, FU_SYNC_ALL, SES_TOKEN_MAJOR, 3, 5, 0, false, 0, 0,
+	  SES_EV_MAP, 5, 0, PE, SES_STA16 },
+	{ "MAP in STA04A (crossing ours) is a protocol error",
+	  SES_STA04A, FU_SYNC_ALL, 0, 3, 5, 0, false, 0, 0,
+	  SES_EV_MAP, 5, 0, PE, SES_STA16 },
+
+	/* S-SYNC-MAJOR response and MAA */
+	{ "major response sn = V(M)-1: V(A) := V(R) := V(M)",
+	  SES_STA10A, FU_SYNC_ALL, 0, 5, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMJRSP, 5, 0, 0, M713, 6, 6, 6, false, 5 },
+	{ "major response naming another point: EINVAL",
+	  SES_STA10A, FU_SYNC_ALL, 0, 5, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMJRSP, 4, 0, -EINVAL, SES_STA10A, 5, 6, 0, false },
+	{ "major response with no MAP to answer: EINVAL",
+	  M713, FU_SYNC_ALL, 0, 5, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMJRSP, 5, 0, -EINVAL, M713, 5, 6, 0, false },
+	{ "MAA sn = V(M)-1: V(A) := V(R) := V(M), data transfer",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MAA, 5, 0, 0, M713, 6, 6, 6, false },
+	{ "MAA sn != V(M)-1 is a protocol error",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MAA, 6, 0, PE, SES_STA16 },
+	{ "MAA in data transfer is a protocol error",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MAA, 5, 0, PE, SES_STA16 },
+
+	/* S-SYNC-MINOR response and MIA */
+	{ "minor response V(A) <= sn < V(M) with Vsc: V(A) := sn + 1",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 0, true, 0, 0,
+	  SES_EV_SSYNMRSP, 4, 0, 0, M713, 5, 6, 0, true, 4 },
+	{ "minor response sn = V(M): EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 0, true, 0, 0,
+	  SES_EV_SSYNMRSP, 6, 0, -EINVAL, M713, 3, 6, 0, true },
+	{ "minor response sn < V(A): EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 0, true, 0, 0,
+	  SES_EV_SSYNMRSP, 2, 0, -EINVAL, M713, 3, 6, 0, true },
+	{ "minor response without Vsc: EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 0, false, 0, 0,
+	  SES_EV_SSYNMRSP, 4, 0, -EINVAL, M713, 3, 6, 0, false },
+	{ "minor response while answering a MAP",
+	  SES_STA10A, FU_SYNC_ALL, 0, 3, 6, 0, true, 0, 0,
+	  SES_EV_SSYNMRSP, 4, 0, 0, SES_STA10A, 5, 6, 0, true, 4 },
+	{ "MIA V(A) <= sn < V(M), not Vsc: V(A) := sn + 1",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MIA, 5, 0, 0, M713, 6, 6, 0, false },
+	{ "MIA crossing our MAP",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MIA, 4, 0, 0, SES_STA04A, 5, 6, 0, false },
+	{ "MIA with Vsc is a protocol error",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 6, 0, true, 0, 0,
+	  SES_EV_MIA, 4, 0, PE, SES_STA16 },
+	{ "MIA sn = V(M) is a protocol error",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MIA, 6, 0, PE, SES_STA16 },
+	{ "MIA sn < V(A) is a protocol error",
+	  M713, FU_SYNC_ALL, ALL_T, 3, 6, 0, false, 0, 0,
+	  SES_EV_MIA, 2, 0, PE, SES_STA16 },
+
+	/* S-RESYNCHRONIZE request: variables unchanged until RA */
+	{ "resync abandon: no condition, RS carries V(M)",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, true, 0, 0,
+	  SES_EV_SRSYNREQ, 77, RT_A, 0, SES_STA05A, 3, 6, 2, true, 6 },
+	{ "resync restart V(R) <= sn <= V(M)",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 2, RT_R, 0, SES_STA05A, 3, 6, 2, false, 2 },
+	{ "resync restart at V(M)",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 6, RT_R, 0, SES_STA05A, 3, 6, 2, false, 6 },
+	{ "resync restart below V(R): EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 1, RT_R, -EINVAL, M713, 3, 6, 2, false },
+	{ "resync restart above V(M): EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 7, RT_R, -EINVAL, M713, 3, 6, 2, false },
+	{ "resync set to 999999",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 999999, RT_S, 0, SES_STA05A, 3, 6, 2, false,
+	  999999 },
+	{ "resync set past 999999: ERANGE",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 1000000, RT_S, -ERANGE, M713, 3, 6, 2, false },
+	{ "resync abandon at V(M) = 1000000: ERANGE",
+	  M713, FU_SYNC_ALL, 0, 3, 1000000, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 0, RT_A, -ERANGE, M713, 3, 1000000, 2, false },
+	{ "resync of an unknown type: EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 3, 3, -EINVAL, M713, 3, 6, 2, false },
+	{ "resync without the unit: EOPNOTSUPP",
+	  M713, SES_FU_DUPLEX | SES_FU_MAJOR_SYNC, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 3, RT_S, -EOPNOTSUPP, M713, 3, 6, 2, false },
+	{ "resync while our major point awaits MAA",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 0, RT_A, 0, SES_STA05A, 3, 6, 2, false, 6 },
+	{ "resync instead of answering a MAP",
+	  SES_STA10A, FU_SYNC_ALL, 0, 5, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNREQ, 3, RT_S, 0, SES_STA05A, 5, 6, 2, false, 3 },
+	{ "resync while one is pending: EBUSY",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_SRSYNREQ, 3, RT_S, -EBUSY, SES_STA05A, 3, 6, 2, false },
+
+	/* RS received */
+	{ "RS abandon sn > V(M): V(M) := sn",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 9, RT_A, 0, SES_STA11A, 3, 9, 2, false },
+	{ "RS abandon sn < V(M): V(M) kept",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 4, RT_A, 0, SES_STA11A, 3, 6, 2, false },
+	{ "RS restart sn >= V(R)",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 2, RT_R, 0, SES_STA11A, 3, 6, 2, false },
+	{ "RS restart sn < V(R) is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 1, RT_R, PE, SES_STA16 },
+	{ "RS restart sn > V(M) is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 7, RT_R, PE, SES_STA16 },
+	{ "RS set to any serial number",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 999999, RT_S, 0, SES_STA11A, 3, 6, 2, false },
+	{ "RS of an unknown type is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 3, 3, PE, SES_STA16 },
+	{ "RS without the unit is a protocol error",
+	  M713, SES_FU_DUPLEX | SES_FU_MINOR_SYNC, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 3, RT_S, PE, SES_STA16 },
+	{ "RS while our MAP awaits MAA",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 2, false, 0, 0,
+	  SES_EV_RS, 2, RT_R, 0, SES_STA11A, 3, 6, 2, false },
+	{ "RS instead of the MAA we would send",
+	  SES_STA10A, FU_SYNC_ALL, 0, 5, 6, 2, false, 0, 0,
+	  SES_EV_RS, 6, RT_R, 0, SES_STA11A, 5, 6, 2, false },
+
+	/* S-RESYNCHRONIZE response: RA sent */
+	{ "resync response abandon: RA carries V(M), V(R) := 0",
+	  SES_STA11A, FU_SYNC_ALL, 0, 3, 9, 2, true, RT_A, 9,
+	  SES_EV_SRSYNRSP, 0, 0, 0, M713, 9, 9, 0, false, 9 },
+	{ "resync response restart: V(A) := V(M) := sn, V(R) kept",
+	  SES_STA11A, FU_SYNC_ALL, 0, 3, 6, 2, true, RT_R, 4,
+	  SES_EV_SRSYNRSP, 0, 0, 0, M713, 4, 4, 2, false, 4 },
+	{ "resync response set: V(A) := V(M) := sn, V(R) := 0",
+	  SES_STA11A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_S, 100,
+	  SES_EV_SRSYNRSP, 0, 0, 0, M713, 100, 100, 0, false, 100 },
+	{ "resync response with no RS to answer: EINVAL",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_SRSYNRSP, 0, 0, -EINVAL, M713, 3, 6, 2, false },
+
+	/* RA received */
+	{ "RA abandon sn >= V(M): V(A) := V(M) := sn, V(R) := 0",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, true, RT_A, 6,
+	  SES_EV_RA, 8, 0, 0, M713, 8, 8, 0, false },
+	{ "RA abandon sn < V(M) is a protocol error",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_RA, 5, 0, PE, SES_STA16 },
+	{ "RA restart with the RS's sn: V(R) kept",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_R, 4,
+	  SES_EV_RA, 4, 0, 0, M713, 4, 4, 2, false },
+	{ "RA restart with another sn is a protocol error",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_R, 4,
+	  SES_EV_RA, 5, 0, PE, SES_STA16 },
+	{ "RA set with the RS's sn: V(R) := 0",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_S, 50,
+	  SES_EV_RA, 50, 0, 0, M713, 50, 50, 0, false },
+	{ "RA in data transfer is a protocol error",
+	  M713, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_RA, 6, 0, PE, SES_STA16 },
+
+	/* waiting for RA: the peer's data and sync SPDUs are discarded */
+	{ "DT while waiting for RA is discarded",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_DT, 0, 0, 0, SES_STA05A, 3, 6, 2, false },
+	{ "MIP while waiting for RA is discarded",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_MIP, 6, 0, 0, SES_STA05A, 3, 6, 2, false },
+	{ "MIA while waiting for RA is discarded",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_MIA, 6, 0, 0, SES_STA05A, 3, 6, 2, false },
+	{ "MAP while waiting for RA is discarded",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_MAP, 6, 0, 0, SES_STA05A, 3, 6, 2, false },
+	{ "MAA while waiting for RA is discarded",
+	  SES_STA05A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_MAA, 5, 0, 0, SES_STA05A, 3, 6, 2, false },
+	{ "DT while answering an RS is a protocol error",
+	  SES_STA11A, FU_SYNC_ALL, 0, 3, 6, 2, false, RT_A, 6,
+	  SES_EV_DT, 0, 0, PE, SES_STA16 },
+	{ "DT while answering a MAP is a protocol error",
+	  SES_STA10A, FU_SYNC_ALL, 0, 3, 6, 2, false, 0, 0,
+	  SES_EV_DT, 0, 0, PE, SES_STA16 },
+	{ "DT while our MAP awaits MAA is delivered",
+	  SES_STA04A, FU_SYNC_ALL, ALL_T, 3, 6, 2, false, 0, 0,
+	  SES_EV_DT, 0, 0, 0, SES_STA04A, 3, 6, 2, false },
+};
+
+static bool sync_is_request(u8 ev)
+{
+	return ev <= SES_EV_SRSYNRSP;
+}
+
+static enum ses_spdu_type sync_spdu_type(u8 ev)
+{
+	switch (ev) {
+	case SES_EV_SSYNMREQ: case SES_EV_MIP: return SES_SPDU_MIP;
+	case SES_EV_SSYNMRSP: case SES_EV_MIA: return SES_SPDU_MIA;
+	case SES_EV_SSYNMJREQ: case SES_EV_MAP: return SES_SPDU_MAP;
+	case SES_EV_SSYNMJRSP: case SES_EV_MAA: return SES_SPDU_MAA;
+	case SES_EV_SRSYNREQ: case SES_EV_RS: return SES_SPDU_RS;
+	case SES_EV_SRSYNRSP: case SES_EV_RA: return SES_SPDU_RA;
+	default: return SES_SPDU_DT;
+	}
+}
+
+static void spm_sync_table_a4(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sync_rows); i++) {
+		const struct sync_row *r = &sync_rows[i];
+		struct ses_spdu s = {
+			.type = sync_spdu_type(r->ev),
+			.present = SES_P_SERIAL | SES_P_RESYNC_TYPE,
+			.serial = r->sn,
+			.resync_type = r->type,
+		};
+		struct ses_spm_out out;
+		struct ses_spm spm;
+
+		spm_with_tokens(test, &spm, r->fu, r->owned);
+		spm.state = r->state;
+		spm.va = r->va;
+		spm.vm = r->vm;
+		spm.vr = r->vr;
+		spm.vsc = r->vsc;
+		spm.rs_type = r->rs_type;
+		spm.rs_serial = r->rs_serial;
+		spm_run(&spm, r->ev, &s, &out);
+
+		if (sync_is_request(r->ev)) {
+			KUNIT_EXPECT_EQ_MSG(test, out.error, r->error, "%s",
+					    r->what);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    !!(out.actions & SES_ACT_REJECTED),
+					    !!r->error, "%s", r->what);
+			if (!r->error && r->ev != SES_EV_SDTREQ) {
+				KUNIT_EXPECT_TRUE_MSG(test, out.actions &
+						      SES_ACT_SEND_SYNC,
+						      "%s", r->what);
+				KUNIT_EXPECT_EQ_MSG(test, out.send.type,
+						    s.type, "%s", r->what);
+				KUNIT_EXPECT_EQ_MSG(test, out.send.serial,
+						    r->sent, "%s", r->what);
+			}
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test,
+					    !!(out.actions &
+					       SES_ACT_PROTOCOL_ERROR),
+					    r->error == PE, "%s", r->what);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, spm.state, r->next, "%s", r->what);
+		if (r->error)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, spm.va, r->va2, "%s: V(A)", r->what);
+		KUNIT_EXPECT_EQ_MSG(test, spm.vm, r->vm2, "%s: V(M)", r->what);
+		KUNIT_EXPECT_EQ_MSG(test, spm.vr, r->vr2, "%s: V(R)", r->what);
+		KUNIT_EXPECT_EQ_MSG(test, spm.vsc, r->vsc2, "%s: Vsc", r->what);
+	}
+}
+
+/* Establish @a and @b with units @fu, @a proposing initial serial @isn. */
+static void spm_sync_pair(struct kunit *test, struct ses_spm *a,
+			  struct ses_spm *b, u16 fu, u32 isn)
+{
+	struct ses_spm_out out;
+	struct ses_spdu cn, ac;
+
+	spm_ready(a, true, fu);
+	a->isn = isn;
+	spm_ready(b, false, fu);
+	spm_run(a, SES_EV_SCONREQ, NULL, &out);
+	ses_spm_fill_cn(a, &cn);
+	spm_run(b, SES_EV_CN, &cn, &out);
+	spm_run(b, SES_EV_SCONRSP_ACCEPT, NULL, &out);
+	ses_spm_fill_ac(b, &ac);
+	spm_run(a, SES_EV_AC, &ac, &out);
+	KUNIT_ASSERT_EQ(test, a->state, SES_STA713);
+	KUNIT_ASSERT_EQ(test, b->state, SES_STA713);
+}
+
+/* Deliver the SPDU @out asked @from to send to @to. */
+static void spm_deliver(struct ses_spm *to, const struct ses_spm_out *from,
+			struct ses_spm_out *out)
+{
+	struct ses_spdu s = {
+		.type = from->send.type,
+		.present = from->send.present,
+		.serial = from->send.serial,
+		.sync_type = from->send.sync_type,
+		.resync_type = from->send.resync_type,
+		.token_setting = from->send.token_setting,
+	};
+
+	spm_run(to, ses_spm_spdu_event(s.type), &s, out);
+}
+
+static void spm_sync_isn_is_agreed_in_cn_and_ac(struct kunit *test)
+{
+	struct ses_spdu cn, ac;
+	struct ses_spm a, b;
+
+	spm_sync_pair(test, &a, &b, FU_SYNC_ALL, 41);
+	ses_spm_fill_cn(&a, &cn);
+	ses_spm_fill_ac(&b, &ac);
+	KUNIT_EXPECT_TRUE(test, cn.present & SES_P_ISN);
+	KUNIT_EXPECT_EQ(test, cn.isn, 41);
+	KUNIT_EXPECT_TRUE(test, ac.present & SES_P_ISN);
+	KUNIT_EXPECT_EQ(test, ac.isn, 41);
+	KUNIT_EXPECT_EQ(test, a.va, 41);
+	KUNIT_EXPECT_EQ(test, a.vm, 41);
+	KUNIT_EXPECT_EQ(test, b.va, 41);
+	KUNIT_EXPECT_EQ(test, b.vm, 41);
+	KUNIT_EXPECT_EQ(test, b.vr, 0);
+	KUNIT_EXPECT_FALSE(test, b.vsc);
+	KUNIT_EXPECT_EQ(test, a.fu, FU_SYNC_ALL);
+
+	/* no serial-number unit: no ISN */
+	spm_sync_pair(test, &a, &b, SES_FU_DUPLEX, 41);
+	ses_spm_fill_cn(&a, &cn);
+	KUNIT_EXPECT_FALSE(test, cn.present & SES_P_ISN);
+}
+
+/* A thousand minor points, a major one every ten, confirmed. */
+static void spm_sync_points_walk_both_ends(struct kunit *test)
+{
+	struct ses_spm_out out, in, ack;
+	struct ses_spdu req = { .present = SES_P_SERIAL };
+	struct ses_spm a, b;
+	unsigned int i;
+
+	spm_sync_pair(test, &a, &b, FU_SYNC_ALL, 1);
+	for (i = 0; i < 1000; i++) {
+		bool major = i % 10 == 9;
+
+		spm_run(&a, major ? SES_EV_SSYNMJREQ : SES_EV_SSYNMREQ, &req,
+			&out);
+		KUNIT_ASSERT_TRUE(test, out.actions & SES_ACT_SEND_SYNC);
+		KUNIT_ASSERT_EQ(test, out.send.serial, i + 1);
+		spm_deliver(&b, &out, &in);
+		KUNIT_ASSERT_TRUE(test, in.actions & SES_ACT_SYNC_IND);
+		KUNIT_ASSERT_EQ(test, in.send.serial, i + 1);
+		if (!major && i % 10 != 4)
+			continue;
+		req.serial = i + 1;
+		spm_run(&b, major ? SES_EV_SSYNMJRSP : SES_EV_SSYNMRSP, &req,
+			&ack);
+		KUNIT_ASSERT_TRUE(test, ack.actions & SES_ACT_SEND_SYNC);
+		spm_deliver(&a, &ack, &in);
+		KUNIT_ASSERT_TRUE(test, in.actions & SES_ACT_SYNC_IND);
+		KUNIT_ASSERT_EQ(test, in.ind, major ? SES_IND_SYNC_MAJOR_CNF :
+				SES_IND_SYNC_MINOR_CNF);
+		KUNIT_ASSERT_EQ(test, a.va, b.va);
+	}
+	KUNIT_EXPECT_EQ(test, a.vm, 1001);
+	KUNIT_EXPECT_EQ(test, b.vm, 1001);
+	KUNIT_EXPECT_EQ(test, a.vr, 1001);
+	KUNIT_EXPECT_EQ(test, b.vr, 1001);
+}
+
+/*
+ * Two RS crossing, for every pair of types and both ends as the
+ * initiator: one end takes the other's, both agree which, and after
+ * the RA both hold the same serial numbers.
+ */
+static void spm_resync_collisions_resolve_alike(struct kunit *test)
+{
+	static const struct {
+		u8 ta, tb;
+		u32 sa, sb;
+		bool a_wins;	/* when @a is the initiator */
+		bool b_wins;	/* when @b is the initiator (by rule) */
+	} pairs[] = {
+		{ RT_A, RT_A, 0, 0, true, false },
+		{ RT_A, RT_S, 0, 7, true, true },
+		{ RT_A, RT_R, 0, 3, true, true },
+		{ RT_S, RT_A, 7, 0, false, false },
+		{ RT_S, RT_S, 7, 9, true, false },
+		{ RT_S, RT_R, 7, 3, true, true },
+		{ RT_R, RT_A, 3, 0, false, false },
+		{ RT_R, RT_S, 3, 7, false, false },
+		{ RT_R, RT_R, 3, 4, true, true },	/* lower serial */
+		{ RT_R, RT_R, 4, 3, false, false },
+		{ RT_R, RT_R, 3, 3, true, false },	/* initiator's */
+	};
+	unsigned int i, who;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		for (who = 0; who < 2; who++) {
+			struct ses_spm_out oa, ob, ia, ib, ra, cnf;
+			struct ses_spm m[2], *a, *b, *win, *lose;
+			struct ses_spdu req = {
+				.present = SES_P_SERIAL | SES_P_RESYNC_TYPE,
+			};
+			bool a_wins = who ? pairs[i].b_wins : pairs[i].a_wins;
+
+			/* m[0] is the initiator; @a is m[who] */
+			spm_sync_pair(test, &m[0], &m[1], FU_SYNC_ALL, 1);
+			a = &m[who];
+			b = &m[!who];
+			/* ten major points: V(M) = V(R) = 11 */
+			while (m[0].vm < 11) {
+				spm_run(&m[0], SES_EV_SSYNMJREQ, &req, &oa);
+				spm_deliver(&m[1], &oa, &ia);
+				req.serial = m[1].vm - 1;
+				spm_run(&m[1], SES_EV_SSYNMJRSP, &req, &ob);
+				spm_deliver(&m[0], &ob, &ib);
+			}
+			KUNIT_ASSERT_EQ(test, a->vr, 11);
+			a->vr = b->vr = 3;
+
+			req.resync_type = pairs[i].ta;
+			req.serial = pairs[i].sa;
+			spm_run(a, SES_EV_SRSYNREQ, &req, &oa);
+			req.resync_type = pairs[i].tb;
+			req.serial = pairs[i].sb;
+			spm_run(b, SES_EV_SRSYNREQ, &req, &ob);
+			KUNIT_ASSERT_EQ(test, a->state, SES_STA05A);
+			KUNIT_ASSERT_EQ(test, b->state, SES_STA05A);
+			spm_deliver(a, &ob, &ia);
+			spm_deliver(b, &oa, &ib);
+			win = a_wins ? a : b;
+			lose = a_wins ? b : a;
+			KUNIT_EXPECT_EQ_MSG(test, win->state, SES_STA05A,
+					    "pair %u, initiator %u", i, who);
+			KUNIT_EXPECT_EQ_MSG(test, lose->state, SES_STA11A,
+					    "pair %u, initiator %u", i, who);
+			KUNIT_EXPECT_FALSE(test, (ia.actions | ib.actions) &
+					   SES_ACT_PROTOCOL_ERROR);
+			spm_run(lose, SES_EV_SRSYNRSP, NULL, &ra);
+			KUNIT_ASSERT_TRUE(test, ra.actions & SES_ACT_SEND_SYNC);
+			spm_deliver(win, &ra, &cnf);
+			KUNIT_EXPECT_EQ(test, cnf.ind, SES_IND_RESYNC_CNF);
+			KUNIT_EXPECT_EQ(test, win->state, SES_STA713);
+			KUNIT_EXPECT_EQ(test, lose->state, SES_STA713);
+			KUNIT_EXPECT_EQ(test, win->vm, lose->vm);
+			KUNIT_EXPECT_EQ(test, win->va, lose->va);
+			KUNIT_EXPECT_EQ(test, win->vr, lose->vr);
+		}
+	}
+}
+
+/* RS's Token Setting, the receiver's choice, and RA resettle tokens. */
+static void spm_resync_resettles_tokens(struct kunit *test)
+{
+	const u16 fu = SES_FU_HALF_DUPLEX | SES_FU_MINOR_SYNC |
+		       SES_FU_MAJOR_SYNC | SES_FU_RESYNC |
+		       SES_FU_NEGOTIATED_RELEASE;
+	struct ses_spdu req = {
+		.present = SES_P_SERIAL | SES_P_RESYNC_TYPE |
+			   SES_P_TOKEN_SETTING,
+		.resync_type = RT_A,
+		/* data to the peer, minor its choice, major and release ours */
+		.token_setting = SES_TSI_RESPONDER << 0 |
+				 SES_TSI_CALLED_CHOICE << 2,
+	};
+	struct ses_spm_out out, in, ra, cnf;
+	struct ses_spm a, b;
+
+	spm_sync_pair(test, &a, &b, fu, 1);
+	KUNIT_ASSERT_EQ(test, a.tokens_owned, SES_TOKEN_ALL);
+	/* the responder requests while holding nothing */
+	spm_run(&b, SES_EV_SRSYNREQ, &req, &out);
+	KUNIT_ASSERT_TRUE(test, out.actions & SES_ACT_SEND_SYNC);
+	KUNIT_EXPECT_TRUE(test, out.send.present & SES_P_TOKEN_SETTING);
+	spm_deliver(&a, &out, &in);
+	KUNIT_ASSERT_EQ(test, in.ind, SES_IND_RESYNC);
+	KUNIT_EXPECT_EQ(test, in.send.token_setting, req.token_setting);
+	/* @a takes the minor token it may choose */
+	req.token_setting = SES_TSI_RESPONDER << 2;
+	spm_run(&a, SES_EV_SRSYNRSP, &req, &ra);
+	KUNIT_EXPECT_EQ(test, a.tokens_owned,
+			SES_TOKEN_DATA | SES_TOKEN_MINOR);
+	spm_deliver(&b, &ra, &cnf);
+	KUNIT_ASSERT_EQ(test, cnf.ind, SES_IND_RESYNC_CNF);
+	KUNIT_EXPECT_EQ(test, b.tokens_owned,
+			SES_TOKEN_MAJOR | SES_TOKEN_RELEASE);
+	KUNIT_EXPECT_EQ(test, cnf.tokens, b.tokens_owned);
+
+	/* an RA leaving a choice open is a protocol error */
+	spm_sync_pair(test, &a, &b, fu, 1);
+	req.token_setting = SES_TSI_CALLED_CHOICE << 0;
+	spm_run(&a, SES_EV_SRSYNREQ, &req, &out);
+	out.send.type = SES_SPDU_RA;
+	out.send.present = SES_P_SERIAL | SES_P_TOKEN_SETTING;
+	out.send.serial = a.vm;
+	spm_deliver(&a, &out, &cnf);
+	KUNIT_EXPECT_TRUE(test, cnf.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
+/* Discarded SSDUs are counted until RA; PR is a protocol error. */
+static void spm_resync_counts_discarded_ssdus(struct kunit *test)
+{
+	struct ses_spdu req = { .present = SES_P_RESYNC_TYPE,
+				.resync_type = RT_A };
+	struct ses_spdu dt = { .type = SES_SPDU_DT };
+	struct ses_spdu pr = { .type = SES_SPDU_PR };
+	struct ses_spm_out out;
+	struct ses_spm a, b;
+	unsigned int i;
+
+	spm_sync_pair(test, &a, &b, FU_SYNC_ALL, 1);
+	spm_run(&a, SES_EV_SRSYNREQ, &req, &out);
+	for (i = 0; i < 5; i++)
+		spm_run(&a, SES_EV_DT, &dt, &out);
+	/* a segment that does not end an SSDU is not counted */
+	dt.present = SES_P_ENCLOSURE;
+	dt.enclosure = SES_ENC_BEGIN;
+	spm_run(&a, SES_EV_DT, &dt, &out);
+	KUNIT_EXPECT_EQ(test, a.discarded, 5);
+	KUNIT_EXPECT_EQ(test, a.state, SES_STA05A);
+
+	spm_run(&b, ses_spm_spdu_event(SES_SPDU_PR), &pr, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
 static struct kunit_case ses_spm_cases[] = {
 	KUNIT_CASE(spm_initiator_establishes_on_ac),
 	KUNIT_CASE(spm_responder_accepts_cn),
@@ -820,6 +1471,12 @@ static struct kunit_case ses_spm_cases[] = {
 	KUNIT_CASE(spm_release_needs_every_token),
 	KUNIT_CASE(spm_negotiated_release_may_be_refused),
 	KUNIT_CASE(spm_control_give_hands_over_every_token),
+	KUNIT_CASE(spm_sync_isn_is_agreed_in_cn_and_ac),
+	KUNIT_CASE(spm_sync_table_a4),
+	KUNIT_CASE(spm_sync_points_walk_both_ends),
+	KUNIT_CASE(spm_resync_collisions_resolve_alike),
+	KUNIT_CASE(spm_resync_resettles_tokens),
+	KUNIT_CASE(spm_resync_counts_discarded_ssdus),
 	{}
 };
 

@@ -31,7 +31,7 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_tokens"}
+PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_tokens ses_sync"}
 LO_ONLY=${SES_LO_ONLY:-"ses_adversary ses_lifecycle"}
 CONFIGS=${SES_CONFIGS:-"lo-v4 lo-v6 veth-v4 veth-v6"}
 PROG_TIMEOUT=${SES_PROG_TIMEOUT:-240}
@@ -43,6 +43,7 @@ capture_test() {	# PROG
 	case $1 in
 	ses_release) echo data_and_release_for_the_wire_capture ;;
 	ses_tokens)  echo tokens_for_the_wire_capture ;;
+	ses_sync)    echo sync_for_the_wire_capture ;;
 	esac
 }
 NS_A=ses-a
@@ -254,6 +255,7 @@ run_capture() {
 	fi
 	run_prog ses_release capture
 	case " $PROGS " in *" ses_tokens "*) run_prog ses_tokens capture ;; esac
+	case " $PROGS " in *" ses_sync "*) run_prog ses_sync capture ;; esac
 	if [ -n "$pid" ]; then
 		sleep 0.5
 		kill -INT $pid 2>/dev/null

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Decodes the capture run.sh made inside the VM (tcpdump on lo, port
-# 10102, during ses_release's data_and_release_for_the_wire_capture and
-# ses_tokens's tokens_for_the_wire_capture) with
+# 10102, during ses_release's data_and_release_for_the_wire_capture,
+# ses_tokens's tokens_for_the_wire_capture and ses_sync's
+# sync_for_the_wire_capture) with
 # tshark on the host and prints TAP: the session's TPDUs and SPDUs must
 # decode as what they are, with nothing malformed and no expert error.
 #
@@ -18,7 +19,7 @@ set -u
 
 PCAP=${1:-}
 PORT=${2:-10102}
-PLAN=11
+PLAN=17
 n=0
 fails=0
 
@@ -128,6 +129,20 @@ ti=$(grep -c "Token Item" "$TMP/verbose")
 [ "$ti" -ge 2 ]
 ok $? "the Token Items of GT and PT decode ($ti)"
 
+# the synchronisation SPDUs (ses_sync), each behind an empty GT
+for spdu in "49 cli MINOR SYNC POINT (MIP) SPDU" \
+	    "50 srv MINOR SYNC ACK (MIA) SPDU" \
+	    "41 cli MAJOR SYNC POINT (MAP) SPDU" \
+	    "42 srv MAJOR SYNC ACK (MAA) SPDU" \
+	    "53 cli RESYNCHRONIZE (RS) SPDU" \
+	    "34 srv RESYNCHRONIZE ACK (RA) SPDU"; do
+	set -- $spdu
+	si=$1 from=$2
+	shift 2
+	c=$(count_spdus "$si" "$from")
+	[ "$c" -ge 1 ] && [ "$(spdu_lines "$*")" -ge 1 ]
+	ok $? "$* from the $from decodes ($c)"
+done
 bad=$(awk -F'|' '$6 != "" { print $1 }' "$TMP/fields" | xargs)
 grep -q "Malformed Packet" "$TMP/verbose" && bad="$bad (Malformed Packet)"
 [ -z "$bad" ]

@@ -82,7 +82,18 @@ enum {
 	SES_TOKENS,		/* get: int, SES_TOKEN_* bits this end holds */
 	/* get: int, SES_TOKEN_* bits the negotiated units make available */
 	SES_TOKENS_AVAILABLE,
+	/*
+	 * int, 0..SES_SERIAL_MAX (default 1): the initial serial number an
+	 * initiator proposes in CN when it proposes minor or major
+	 * synchronize or resynchronize; set before connect. A responder
+	 * takes the initiator's. get: the one agreed (or proposed).
+	 */
+	SES_INITIAL_SERIAL,
+	SES_SERIALS,		/* get: struct ses_serials */
 };
+
+/* Serial numbers of synchronisation points: 0..999999 (X.225). */
+#define SES_SERIAL_MAX		999999
 
 /*
  * Tokens (X.225 Token Item, PI 16), as bits of SES_TOKENS,
@@ -135,7 +146,62 @@ enum ses_primitive {
 				  * data); indication: the peer refused this
 				  * end's release and the session goes on
 				  */
+	/*
+	 * S-SYNC-MINOR (minor synchronize unit). Request: user data, flags
+	 * SES_SYNC_CONFIRM to ask for explicit confirmation; the serial
+	 * number given to the point is SES_SERIALS' last_placed.
+	 * Indication: .serial, flags SES_SYNC_CONFIRM when the peer asks
+	 * for a confirmation.
+	 */
+	SES_PRIM_SYNC_MINOR,
+	/*
+	 * Request: confirm the peer's minor points up to and including
+	 * .serial (MIA, user data). Confirmation: the peer confirmed ours
+	 * up to .serial.
+	 */
+	SES_PRIM_SYNC_MINOR_RESPONSE,
+	/*
+	 * S-SYNC-MAJOR (major synchronize unit). Request: user data; no
+	 * normal data may be sent until the peer confirms (EPOLLOUT is off,
+	 * send blocks or fails with EAGAIN). Indication: .serial; answer
+	 * with SES_PRIM_SYNC_MAJOR_RESPONSE before anything else.
+	 */
+	SES_PRIM_SYNC_MAJOR,
+	/*
+	 * Request: confirm the major point .serial (MAA, user data).
+	 * Confirmation: the peer confirmed ours (.serial); data may flow.
+	 */
+	SES_PRIM_SYNC_MAJOR_RESPONSE,
+	/*
+	 * S-RESYNCHRONIZE (resynchronize unit). Request: .flags the
+	 * SES_RESYNC_* type, .serial (restart: V(R)..V(M); set: any;
+	 * abandon: ignored, V(M) is used), .tokens a token setting
+	 * (SES_TS_* per token; SES_TS_INITIATOR: the requester's side,
+	 * SES_TS_RESPONDER: the peer's, SES_TS_CALLED_CHOICE: the peer
+	 * decides), user data. Until the peer answers, what it sent is
+	 * discarded. Indication: .flags the type, .serial, .tokens the
+	 * setting proposed; answer with SES_PRIM_RESYNC_RESPONSE.
+	 */
+	SES_PRIM_RESYNC,
+	/*
+	 * Request: accept the resync (RA, user data); .tokens chooses, for
+	 * each token the requester left to this end, SES_TS_RESPONDER to
+	 * take it. Confirmation: resynchronised at .serial; .flags the type,
+	 * .tokens the tokens this end now holds, .discarded how many SSDUs
+	 * of the peer were discarded.
+	 */
+	SES_PRIM_RESYNC_RESPONSE,
 };
+
+/* ses_sndinfo.flags of SES_PRIM_SYNC_MINOR, ses_rcvinfo.flags of its
+ * indication: explicit confirmation asked for (X.225 Sync Type Item).
+ */
+#define SES_SYNC_CONFIRM	0x01
+
+/* Resynchronisation types: ses_sndinfo.flags and ses_rcvinfo.flags. */
+#define SES_RESYNC_RESTART	0
+#define SES_RESYNC_ABANDON	1
+#define SES_RESYNC_SET		2
 
 /* Control message types at level SOL_SES. */
 enum {
@@ -149,9 +215,12 @@ enum {
 /**
  * struct ses_sndinfo - the primitive a sendmsg() requests
  * @primitive: enum ses_primitive
- * @tokens: SES_TOKEN_* bits (TOKEN_GIVE, TOKEN_PLEASE)
- * @serial: reserved for synchronisation primitives, 0
- * @flags: reserved, 0
+ * @tokens: SES_TOKEN_* bits (TOKEN_GIVE, TOKEN_PLEASE), or a token
+ *	setting (RESYNC, RESYNC_RESPONSE)
+ * @serial: serial number (SYNC_MINOR_RESPONSE, SYNC_MAJOR_RESPONSE,
+ *	RESYNC); otherwise 0
+ * @flags: SES_SYNC_CONFIRM (SYNC_MINOR) or SES_RESYNC_* (RESYNC);
+ *	otherwise 0
  */
 struct ses_sndinfo {
 	__u32 primitive;
@@ -165,10 +234,13 @@ struct ses_sndinfo {
  * @primitive: enum ses_primitive
  * @tokens: SES_TOKEN_* bits given (TOKEN_GIVE, CONTROL_GIVE) or asked
  *	for (TOKEN_PLEASE)
- * @serial: reserved for synchronisation primitives, 0
- * @flags: reserved, 0
+ * @serial: serial number of a synchronisation primitive, else 0
+ * @flags: SES_SYNC_CONFIRM (SYNC_MINOR indication) or the SES_RESYNC_*
+ *	type (RESYNC, RESYNC_RESPONSE); else 0
  * @tokens_held: SES_TOKEN_* bits this end held once the record was
  *	received
+ * @discarded: RESYNC_RESPONSE confirmation: SSDUs from the peer
+ *	discarded between this end's RS and the RA; else 0
  */
 struct ses_rcvinfo {
 	__u32 primitive;
@@ -176,8 +248,28 @@ struct ses_rcvinfo {
 	__u32 serial;
 	__u32 flags;
 	__u32 tokens_held;
-	__u32 reserved;
+	__u32 discarded;
 };
+
+/**
+ * struct ses_serials - serial numbers of a session (getsockopt SES_SERIALS)
+ * @version: layout version, SES_SERIALS_VERSION
+ * @va: V(A), the lowest serial number a confirmation may name
+ * @vm: V(M), the serial number the next synchronisation point gets
+ * @vr: V(R), the lowest serial number a resync may restart at
+ * @vsc: 1 when this end may confirm minor points (it received some)
+ * @last_placed: serial number of the last point this end placed
+ */
+struct ses_serials {
+	__u32 version;
+	__u32 va;
+	__u32 vm;
+	__u32 vr;
+	__u32 vsc;
+	__u32 last_placed;
+};
+
+#define SES_SERIALS_VERSION	1
 
 /* Session states reported in ses_info.state. */
 enum ses_sk_state {
