@@ -74,6 +74,7 @@ static void ses_destruct(struct sock *sk)
 	kvfree(ses->tsdu);
 	kfree_skb(ses->ssdu);
 	ses_tx_queue_purge(sk);
+	ses_resume_destruct(sk);
 	ses->orig_destruct(sk);
 }
 
@@ -321,7 +322,9 @@ static int ses_getname(struct socket *sock, struct sockaddr *addr, int peer)
 	int ret;
 
 	lock_sock(sk);
-	if (!ses->tcp) {
+	if (!ses->tcp && ses_resume_detached(sk)) {
+		ret = ses_resume_getname(sk, addr, peer);
+	} else if (!ses->tcp) {
 		ret = peer ? -ENOTCONN : 0;
 		if (!ret) {
 			memset(addr, 0, sizeof(struct sockaddr_in6));
@@ -594,7 +597,7 @@ static int ses_release(struct socket *sock)
 	}
 	skb_queue_purge(&sk->sk_receive_queue);
 	sock_orphan(sk);
-	if (ses->tcp) {
+	if (ses->tcp || ses_resume_detached(sk)) {
 		/* The session finishes on its own; it drops the reference. */
 		release_sock(sk);
 		sock->sk = NULL;
@@ -704,9 +707,12 @@ static int __init ses_init(void)
 	err = ses_ctrl_init();
 	if (err)
 		goto out_wq;
-	err = proto_register(&ses_prot, 1);
+	err = ses_resume_init();
 	if (err)
 		goto out_ctrl;
+	err = proto_register(&ses_prot, 1);
+	if (err)
+		goto out_resume;
 	inet_register_protosw(&ses_protosw);
 #if IS_ENABLED(CONFIG_IPV6)
 	err = proto_register(&ses6_prot, 1);
@@ -726,6 +732,8 @@ out_v4:
 	inet_unregister_protosw(&ses_protosw);
 	proto_unregister(&ses_prot);
 #endif
+out_resume:
+	ses_resume_exit();
 out_ctrl:
 	ses_ctrl_exit();
 out_wq:
@@ -743,6 +751,7 @@ static void __exit ses_exit(void)
 	proto_unregister(&ses_prot);
 	/* every socket is gone (each held a module reference): so is work */
 	destroy_workqueue(ses_wq);
+	ses_resume_exit();
 	ses_ctrl_exit();
 }
 

@@ -97,7 +97,7 @@ static void ses_strp_rcv(struct strparser *strp, struct sk_buff *skb)
 
 	skb_queue_tail(&ses->rx_queue, skb);
 	if (atomic_add_return(skb->truesize, &ses->rx_bytes) >
-	    READ_ONCE(sk->sk_rcvbuf))
+	    READ_ONCE(sk->sk_rcvbuf) || ses_resume_rx_hold(ses))
 		strp_pause(strp);
 	ses_queue_work(sk, SES_EV_RX);
 }
@@ -278,7 +278,7 @@ void ses_tx_push(struct sock *sk)
 			}
 			ret -= skb->len - ses->tx_offset;
 			ses->tx_offset = 0;
-			ses_tx_queue_free(sk, skb);
+			ses_resume_tx_sent(sk, skb);
 		}
 	}
 }
@@ -337,6 +337,8 @@ static void ses_tx_commit(struct sock *sk, struct sk_buff_head *q)
 	ses_sk(sk)->stats.spdus_sent++;
 	skb_queue_walk(q, skb)
 		ses_tx_charge(sk, skb);
+	if (ses_resume_tx_hold(sk, q))
+		return;	/* no transport yet: waits for the resume */
 	skb_queue_splice_tail_init(q, &sk->sk_write_queue);
 	ses_tx_push(sk);
 }
@@ -360,6 +362,24 @@ int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
 	__skb_queue_head_init(&q);
 	err = ses_tx_build_tsdu(sk, buf, len, NULL, 0, &q);
 	kfree(buf);
+	if (err) {
+		__skb_queue_purge(&q);
+		return err;
+	}
+	if (s->type == SES_SPDU_FN || s->type == SES_SPDU_DN)
+		ses_resume_tx_tag(sk, &q, s->type);
+	ses_tx_commit(sk, &q);
+	return 0;
+}
+
+/* Queue one TSDU the caller encoded (@buf, @len octets) and push. */
+int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len)
+{
+	struct sk_buff_head q;
+	int err;
+
+	__skb_queue_head_init(&q);
+	err = ses_tx_build_tsdu(sk, buf, len, NULL, 0, &q);
 	if (err) {
 		__skb_queue_purge(&q);
 		return err;
@@ -479,6 +499,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 	ses->stats.spdus_sent--;	/* counted again by ses_tx_commit() */
 	ses->stats.ssdus_sent++;
 	ses->stats.bytes_sent += len;
+	ses_resume_tx_tag(sk, &q, SES_SPDU_DT);
 	ses_tx_commit(sk, &q);
 	return len;
 }
@@ -551,9 +572,18 @@ static void ses_ssdu_deliver(struct sock *sk)
 {
 	struct ses_sock *ses = ses_sk(sk);
 	struct sk_buff *skb = ses->ssdu;
+	int dup;
 
 	ses->ssdu = NULL;
 	ses->ssdu_tail = NULL;
+	dup = ses_resume_rx_item(sk);
+	if (dup) {
+		/* received before a resume (or items are missing) */
+		kfree_skb(skb);
+		if (dup < 0)
+			ses_rx_bad(sk, SES_MIB_BADSPDU);
+		return;
+	}
 	ses->stats.ssdus_received++;
 	ses->stats.bytes_received += skb->len;
 	if (sock_flag(sk, SOCK_DEAD)) {
@@ -566,12 +596,17 @@ static void ses_ssdu_deliver(struct sock *sk)
 	sk->sk_data_ready(sk);
 }
 
-/* Abort the session for bad input from the peer, counted under @field. */
-static void ses_rx_bad(struct sock *sk, enum ses_mib_field field)
+/*
+ * Abort the session for bad input from the peer, counted under @field
+ * (an enum ses_mib_field). On a reconnect, only that attempt ends.
+ */
+void ses_rx_bad(struct sock *sk, int field)
 {
 	struct ses_sock *ses = ses_sk(sk);
 
 	ses_mib_inc(sock_net(sk), field);
+	if (ses_resume_rx_bad(sk))
+		return;
 	ses_rx_purge(sk);
 	ses->abort_reason = SES_AB_PROTOCOL_ERROR;
 	if (ses->cotp_state && ses->spm.state != SES_STA01 &&
@@ -591,6 +626,8 @@ static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
 	u8 enc = (dt->present & SES_P_ENCLOSURE) ? dt->enclosure :
 		 (SES_ENC_BEGIN | SES_ENC_END);
 
+	if (ses_resume_rx_blocked(sk))
+		return -EBADMSG;	/* data before a resume is proven */
 	ses_run_event(sk, SES_EV_DT, dt);
 	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03)
 		return 1;	/* discarded, or the session is ending */
@@ -623,6 +660,10 @@ static int ses_rx_tsdu(struct sock *sk, const u8 *buf, size_t len)
 	}
 	ses->stats.spdus_received += t->n;
 	s = &t->spdu[t->n - 1];
+	if (ses_resume_rx_spdu(sk, t)) {
+		kfree(t);
+		return 0;
+	}
 	if (s->type == SES_SPDU_DT) {
 		struct sk_buff *piece;
 
@@ -782,6 +823,8 @@ static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
 	struct ses_sock *ses = ses_sk(sk);
 	u8 code = c->tpdu_size_code ?: SES_TPDU_CODE_MIN;
 
+	if (ses_resume_cotp(sk, c))
+		return;	/* a reconnect of a session: CN (RESUME) */
 	if (ses->cotp_state || c->class_opt >> 4 != 0 ||
 	    code < SES_TPDU_CODE_MIN || code > SES_TPDU_CODE_MAX ||
 	    ses->initiator == (c->code == SES_COTP_CR)) {
@@ -842,7 +885,8 @@ static void ses_rx_tpkt(struct sock *sk, struct sk_buff *skb)
 		ses_rx_cotp_connect(sk, &c);
 		break;
 	case SES_COTP_DR:
-		ses_run_event(sk, SES_EV_TDISIND, NULL);
+		if (!ses_resume_transport_lost(sk, TCP_CLOSE, ECONNRESET))
+			ses_run_event(sk, SES_EV_TDISIND, NULL);
 		break;
 	default:
 		ses_rx_bad(sk, SES_MIB_BADTPDU);
@@ -878,8 +922,11 @@ static void ses_rx(struct sock *sk)
 		return;
 	}
 	if (ses->tcp && ses->strp_on && ses->strp.paused &&
+	    !ses_resume_rx_hold(ses) &&
 	    atomic_read(&ses->rx_bytes) < READ_ONCE(sk->sk_rcvbuf) / 2)
 		strp_unpause(&ses->strp);
+	if (ses->tcp)
+		ses_resume_rx_done(sk);
 }
 
 /* Look at the TCP state: connected (send CR), or gone. */
@@ -900,6 +947,8 @@ static void ses_tcp_state(struct sock *sk)
 	}
 	if (state != TCP_CLOSE && state != TCP_CLOSE_WAIT)
 		return;
+	if (ses_resume_transport_lost(sk, state, READ_ONCE(tsk->sk_err)))
+		return;	/* recovery keeps the session */
 	/* deliver what TCP still holds before the disconnect */
 	if (tcp_inq(tsk) || !skb_queue_empty(&ses->rx_queue))
 		return;
