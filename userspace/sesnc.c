@@ -8,6 +8,13 @@
  *                                 standard input as one SSDU, release
  *   sesnc ... -n COUNT -s SIZE    send COUNT numbered SSDUs of SIZE
  *                                 octets instead of standard input
+ *   sesnc ... -i MS               wait MS milliseconds between them
+ *   sesnc ... -t MS               detect a dead transport within about
+ *                                 MS (SES_USER_TIMEOUT, SES_KEEPALIVE)
+ *                                 and reconnect at most MS/4 apart
+ *
+ * The listener checks numbered SSDUs ("message N ...") and reports how
+ * many were lost, duplicated or out of order.
  *
  * Prints "sesnc: ..." status lines on standard error.
  */
@@ -19,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ses.h>
@@ -37,16 +45,45 @@ static void show_session(int fd, const char *who)
 	if (getsockopt(fd, SOL_SES, SES_INFO, &info, &len))
 		die("getsockopt SES_INFO");
 	fprintf(stderr,
-		"sesnc: %s: session version %u, functional units 0x%04x, TPDU %u octets\n",
+		"sesnc: %s: session version %u, functional units 0x%04x, TPDU %u octets, %s\n",
 		who, info.protocol_version, info.functional_units,
-		info.tpdu_size);
+		info.tpdu_size, info.extensions & SES_EXT_RECOVERY ?
+		"recovery negotiated" : "plain ISO session");
 }
 
-static int serve(int family, int port)
+static void show_recovery(int fd, const char *who)
+{
+	struct ses_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, SOL_SES, SES_INFO, &info, &len) ||
+	    !(info.extensions & SES_EXT_RECOVERY))
+		return;
+	fprintf(stderr,
+		"sesnc: %s: resumed %u times, %llu SSDUs replayed, %llu duplicates dropped\n",
+		who, info.resumes, (unsigned long long)info.replayed,
+		(unsigned long long)info.duplicates);
+}
+
+/* Fast dead-peer detection and reconnects, for demos. */
+static void set_recovery_timers(int fd, int ms)
+{
+	int quarter = ms / 4 > 0 ? ms / 4 : 1;
+
+	if (!ms)
+		return;
+	setsockopt(fd, SOL_SES, SES_USER_TIMEOUT, &ms, sizeof(ms));
+	setsockopt(fd, SOL_SES, SES_KEEPALIVE, &ms, sizeof(ms));
+	setsockopt(fd, SOL_SES, SES_RECONNECT_MAX, &quarter, sizeof(quarter));
+}
+
+static int serve(int family, int port, int fast)
 {
 	struct sockaddr_storage ss = { 0 };
 	static char buf[1 << 20];
-	unsigned long n = 0, bytes = 0;
+	unsigned long n = 0, bytes = 0, numbered = 0, lost = 0, dup = 0;
+	unsigned long reordered = 0;
+	long want = 0, num;
 	int one = 1, lfd, fd;
 	struct msghdr mh;
 	struct iovec iov;
@@ -63,6 +100,7 @@ static int serve(int family, int port)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
 	if (bind(lfd, (struct sockaddr *)&ss, sizeof(ss)))
 		die("bind");
+	set_recovery_timers(lfd, fast);
 	if (listen(lfd, 8))
 		die("listen");
 	fd = accept(lfd, NULL, NULL);
@@ -82,19 +120,39 @@ static int serve(int family, int port)
 			break;	/* the peer released the session */
 		n++;
 		bytes += r;
+		if (r > 8 && r < (ssize_t)sizeof(buf) && !memcmp(buf, "message ", 8)) {
+			buf[r] = 0;
+			num = atol(buf + 8);
+			numbered++;
+			if (num == want) {
+				want++;
+			} else if (num < want) {
+				dup++;
+			} else {
+				lost += num - want;
+				reordered++;
+				want = num + 1;
+			}
+			continue;
+		}
 		if (r < 200 && !memchr(buf, 0, r))
 			printf("%.*s\n", (int)r, buf);
 	}
 	fprintf(stderr, "sesnc: peer released after %lu SSDUs, %lu octets\n",
 		n, bytes);
+	if (numbered)
+		printf("received %lu numbered SSDUs (0..%ld): %lu lost, %lu duplicated, %lu out of order\n",
+		       numbered, want - 1, lost, dup, reordered);
+	show_recovery(fd, "listener");
 	close(fd);
 	close(lfd);
 	return 0;
 }
 
 static int client(int family, const char *host, const char *port,
-		  long count, long size)
+		  long count, long size, long interval, int fast)
 {
+	struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
 	struct addrinfo hints = { .ai_family = family }, *ai;
 	char line[4096], *buf;
 	long i;
@@ -105,6 +163,7 @@ static int client(int family, const char *host, const char *port,
 	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SES);
 	if (fd < 0)
 		die("socket");
+	set_recovery_timers(fd, fast);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen))
 		die("connect");
 	freeaddrinfo(ai);
@@ -117,6 +176,8 @@ static int client(int family, const char *host, const char *port,
 			snprintf(buf, size + 32, "message %ld", i);
 			if (send(fd, buf, size, 0) != size)
 				die("send");
+			if (interval)
+				nanosleep(&ts, NULL);
 		}
 		free(buf);
 	} else {
@@ -131,6 +192,7 @@ static int client(int family, const char *host, const char *port,
 	while (recv(fd, line, sizeof(line), 0) > 0)
 		;
 	fprintf(stderr, "sesnc: released\n");
+	show_recovery(fd, "initiator");
 	close(fd);
 	return 0;
 }
@@ -138,9 +200,10 @@ static int client(int family, const char *host, const char *port,
 int main(int argc, char **argv)
 {
 	int family = AF_INET, listen_mode = 0, opt;
-	long count = 0, size = 64;
+	long count = 0, size = 64, interval = 0;
+	int fast = 0;
 
-	while ((opt = getopt(argc, argv, "6ln:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "6ln:s:i:t:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -154,16 +217,22 @@ int main(int argc, char **argv)
 		case 's':
 			size = atol(optarg);
 			break;
+		case 'i':
+			interval = atol(optarg);
+			break;
+		case 't':
+			fast = atoi(optarg);
+			break;
 		default:
 			goto usage;
 		}
 	}
 	if (listen_mode && optind + 1 == argc)
-		return serve(family, atoi(argv[optind]));
+		return serve(family, atoi(argv[optind]), fast);
 	if (!listen_mode && optind + 2 == argc)
 		return client(family, argv[optind], argv[optind + 1], count,
-			      size);
+			      size, interval, fast);
 usage:
-	fprintf(stderr, "usage: sesnc [-6] -l PORT | sesnc [-6] [-n COUNT -s SIZE] HOST PORT\n");
+	fprintf(stderr, "usage: sesnc [-6] [-t MS] -l PORT | sesnc [-6] [-t MS] [-n COUNT -s SIZE [-i MS]] HOST PORT\n");
 	return 2;
 }
