@@ -31,7 +31,7 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle"}
+PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_recovery"}
 LO_ONLY=${SES_LO_ONLY:-"ses_adversary ses_lifecycle"}
 CONFIGS=${SES_CONFIGS:-"lo-v4 lo-v6 veth-v4 veth-v6"}
 PROG_TIMEOUT=${SES_PROG_TIMEOUT:-240}
