@@ -243,7 +243,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 void ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		   const struct ses_spdu *spdu);
 void ses_rx_purge(struct sock *sk);
-int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len);
+int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len, bool urgent);
 void ses_rx_bad(struct sock *sk, int field);
 
 /* mem.c: socket memory accounting */

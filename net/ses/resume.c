@@ -602,7 +602,8 @@ static int ses_rec_send_gt(struct sock *sk, const struct ses_ext *e)
 	len = ses_ext_gt_encode(buf, sizeof(buf), e);
 	if (len < 0)
 		return len;
-	return ses_tx_tsdu(sk, buf, len);
+	/* an acknowledgment overtakes queued data: it frees the peer's */
+	return ses_tx_tsdu(sk, buf, len, e->kind == SES_EXTK_ACK);
 }
 
 static void ses_rec_send_ack(struct sock *sk)

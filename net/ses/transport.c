@@ -372,9 +372,23 @@ int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
 	return 0;
 }
 
-/* Queue one TSDU the caller encoded (@buf, @len octets) and push. */
-int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len)
+/* Does @skb, a TPDU of the write queue, end its TSDU? */
+static bool ses_tx_ends_tsdu(const struct sk_buff *skb)
 {
+	const u8 *h = skb->data + SES_TPKT_HLEN;
+
+	return skb->len < SES_DT_TPDU_HLEN || (h[1] & 0xf0) != SES_COTP_DT ||
+	       (h[2] & SES_COTP_EOT);
+}
+
+/*
+ * Queue one TSDU the caller encoded (@buf, @len octets) and push. An
+ * @urgent one (a recovery acknowledgment) goes before queued data, at
+ * the first TSDU boundary.
+ */
+int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len, bool urgent)
+{
+	struct sk_buff *skb, *at = NULL;
 	struct sk_buff_head q;
 	int err;
 
@@ -384,7 +398,24 @@ int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len)
 		__skb_queue_purge(&q);
 		return err;
 	}
-	ses_tx_commit(sk, &q);
+	if (!urgent || skb_queue_len(&q) != 1) {
+		ses_tx_commit(sk, &q);
+		return 0;
+	}
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (ses_tx_ends_tsdu(skb)) {
+			at = skb;
+			break;
+		}
+	}
+	skb = __skb_dequeue(&q);
+	ses_sk(sk)->stats.spdus_sent++;
+	ses_tx_charge(sk, skb);
+	if (at)
+		__skb_queue_after(&sk->sk_write_queue, at, skb);
+	else
+		__skb_queue_tail(&sk->sk_write_queue, skb);
+	ses_tx_push(sk);
 	return 0;
 }
 

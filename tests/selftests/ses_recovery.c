@@ -133,6 +133,7 @@ static void *st_send(void *arg)
 	uint8_t buf[ST_MAX];
 	struct st_hdr *h = (void *)buf;
 	uint64_t seq;
+	ssize_t r;
 
 	for (seq = 0; seq < (uint64_t)s->min ||
 		      __atomic_load_n(&s->go_on, __ATOMIC_SEQ_CST); seq++) {
@@ -144,8 +145,12 @@ static void *st_send(void *arg)
 		h->seq = seq;
 		h->len = len;
 		h->sum = st_sum(buf + ST_HDR, len - ST_HDR);
-		errno = 0;
-		if (send(d->txfd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		/* SIGCHLD of the fault commands (system()) may interrupt */
+		do {
+			errno = 0;
+			r = send(d->txfd, buf, len, MSG_NOSIGNAL);
+		} while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)len) {
 			st_fail(d, "send %llu: %s", (unsigned long long)seq,
 				strerror(errno));
 			return NULL;
@@ -168,8 +173,10 @@ static void *st_recv(void *arg)
 	ssize_t n;
 
 	for (;;) {
-		errno = 0;
-		n = recv(d->rxfd, buf, sizeof(buf), 0);
+		do {
+			errno = 0;
+			n = recv(d->rxfd, buf, sizeof(buf), 0);
+		} while (n < 0 && errno == EINTR);
 		if (n < ST_HDR) {
 			st_fail(d, "recv after SSDU %llu: %zd (%s)",
 				(unsigned long long)want, n, strerror(errno));
@@ -416,9 +423,9 @@ TEST_F_TIMEOUT(rec, stream_survives_twenty_breaks, 300)
 	for (i = 0; i < 20; i++) {
 		long long before = st_rcvd(&self->s);
 
-		ASSERT_TRUE(st_wait_rcvd(&self->s, 0, 1)) TH_LOG("%s / %s",
-			self->s.d[0].what, self->s.d[1].what);
-		ASSERT_EQ(0, kill_tcp(self->p.port));
+		if (self->s.d[0].err || self->s.d[1].err)
+			break;		/* st_finish() reports it */
+		EXPECT_EQ(0, kill_tcp(self->p.port));
 		/* resumed and moving again before the next break */
 		while (st_rcvd(&self->s) < before + 200 && !self->s.d[0].err &&
 		       !self->s.d[1].err && !(self->s.d[0].done && self->s.d[1].done))
