@@ -40,8 +40,9 @@ int ses_ext_decode(const u8 *v, size_t len, struct ses_ext *e)
 	if (!e->version || !kind || kind >= SES_EXTK_MAX)
 		return -EBADMSG;
 	want = ses_ext_len[kind];
-	/* only an OFFER may grow in later versions */
-	if (len < want || (len > want && kind != SES_EXTK_OFFER))
+	/* only an OFFER of a later version may be longer */
+	if (len < want || (len > want && (kind != SES_EXTK_OFFER ||
+					  e->version == SES_EXT_WIRE_VERSION)))
 		return -EBADMSG;
 	e->kind = kind;
 
