@@ -586,13 +586,20 @@ TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
 		     "nft add rule inet sesrec out tcp dport %d reject with tcp reset",
 		     self->p.port));
 	ASSERT_EQ(0, kill_tcp(self->p.port));
-	/* sends are queued meanwhile */
+	/* sends are queued meanwhile, up to the send buffer: then EAGAIN */
 	memset(b, 7, sizeof(b));
-	for (k = 0; k < 10; k++)
-		ASSERT_EQ(100, send(self->p.cli, b, 100, MSG_DONTWAIT));
+	for (k = 0; k < 10000; k++)
+		if (send(self->p.cli, b, 1000, MSG_DONTWAIT) != 1000)
+			break;
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LE(10, k);
+	EXPECT_FALSE(poll_one(self->p.cli, POLLOUT, 0) & POLLOUT);
 	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
 	EXPECT_NE(SES_RECOVERY_ACTIVE, i.recovery_state);
-	EXPECT_LE(10, i.replay_ssdus);
+	EXPECT_EQ(k, i.replay_ssdus);
+	EXPECT_LE(1000ULL * k, i.replay_bytes);
+	TH_LOG("%d SSDUs queued during the outage, %llu octets held", k,
+	       (unsigned long long)i.replay_bytes);
 	/* a blocked call: ETIMEDOUT when the window ends */
 	EXPECT_EQ(-1, recv(self->p.cli, b, sizeof(b), 0));
 	EXPECT_EQ(ETIMEDOUT, errno);
