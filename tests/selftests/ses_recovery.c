@@ -348,6 +348,20 @@ static int kill_tcp(int port)
 	return sh(CLI, "ss -K -t -n '( dport = :%d )' >/dev/null", port);
 }
 
+/* The client's TCP to the port gets a reset from nftables, and keeps
+ * getting one until the rule goes (nft delete table inet sesrec).
+ */
+static int nft_reject(int port)
+{
+	static const char chain[] =
+		"'{ type filter hook output priority 0; }'";
+
+	return sh(CLI, "nft add table inet sesrec") ||
+	       sh(CLI, "nft add chain inet sesrec out %s", chain) ||
+	       sh(CLI, "nft add rule inet sesrec out tcp dport %d %s", port,
+		  "reject with tcp reset");
+}
+
 static bool have(const char *tool)
 {
 	char cmd[128];
@@ -465,10 +479,7 @@ TEST_F_TIMEOUT(rec, stream_survives_tcp_reset_from_nftables, 240)
 		SKIP(return, "nft not installed");
 	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
 	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 4, 60000));
-	ASSERT_EQ(0, sh(CLI, "nft add table inet sesrec && "
-		     "nft add chain inet sesrec out '{ type filter hook output priority 0; }' && "
-		     "nft add rule inet sesrec out tcp dport %d reject with tcp reset",
-		     self->p.port));
+	ASSERT_EQ(0, nft_reject(self->p.port));
 	sleep_ms(1500);
 	ASSERT_EQ(0, sh(CLI, "nft delete table inet sesrec"));
 	t = st_time_to_progress(&self->s, 20000);
@@ -486,8 +497,8 @@ TEST_F_TIMEOUT(rec, stream_survives_netem_loss_reordering_and_delay, 300)
 		SKIP(return, "tc not installed");
 	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
 	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 10, 60000));
-	ASSERT_EQ(0, sh(CLI, "tc qdisc add dev %s root netem delay 20ms 10ms "
-		     "reorder 25%% 50%% loss 20%%", dev));
+	ASSERT_EQ(0, sh(CLI, "tc qdisc add dev %s root netem %s", dev,
+			"delay 20ms 10ms reorder 25% 50% loss 20%"));
 	sleep_ms(4000);
 	sh(CLI, "tc qdisc del dev %s root", dev);
 	st_finish(&self->s);
@@ -605,10 +616,7 @@ TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
 	ASSERT_EQ(0, setopt_int(self->p.cli, SOL_SES, SES_RESUME_WINDOW, 1500));
 	ASSERT_EQ(0, setopt_int(self->p.srv, SOL_SES, SES_RESUME_WINDOW, 1500));
 	/* no reconnect can get through */
-	ASSERT_EQ(0, sh(CLI, "nft add table inet sesrec && "
-		     "nft add chain inet sesrec out '{ type filter hook output priority 0; }' && "
-		     "nft add rule inet sesrec out tcp dport %d reject with tcp reset",
-		     self->p.port));
+	ASSERT_EQ(0, nft_reject(self->p.port));
 	ASSERT_EQ(0, kill_tcp(self->p.port));
 	/* sends are queued meanwhile, up to the send buffer: then EAGAIN */
 	memset(b, 7, sizeof(b));

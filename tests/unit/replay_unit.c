@@ -27,7 +27,7 @@ static int failed;
 
 int main(void)
 {
-	size_t i, n = sizeof(replay_cases) / sizeof(replay_cases[0]);
+	size_t i, n = ARRAY_SIZE(replay_cases);
 	int bad = 0;
 
 	printf("TAP version 13\n1..%zu\n", n);
