@@ -54,7 +54,7 @@ static void ses_write_space(struct sock *sk)
 {
 	struct socket_wq *wq;
 
-	if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf))
+	if (ses_resume_wmem(sk) >= READ_ONCE(sk->sk_sndbuf))
 		return;
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
@@ -365,7 +365,7 @@ static __poll_t ses_poll(struct file *file, struct socket *sock,
 	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (state == SES_SK_ESTABLISHED && !(shutdown & SEND_SHUTDOWN)) {
-		if (sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf))
+		if (ses_resume_wmem(sk) < READ_ONCE(sk->sk_sndbuf))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		else
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);

@@ -65,6 +65,7 @@
 struct ses_tx_cb {
 	u64 seq;
 	bool tagged;
+	bool sent;	/* on @replay after TCP took it */
 };
 
 #define SES_TX_CB(skb)	((struct ses_tx_cb *)(skb)->cb)
@@ -105,6 +106,7 @@ struct ses_graft {
  * @seq: sequence numbers of both directions
  * @replay: TPDUs of unacknowledged items: sent, or held without transport
  * @replay_bytes: octets of the TPDUs of unacknowledged items
+ * @sent_truesize: truesize of the TPDUs on @replay that TCP took
  * @work: resume window, reconnect back-off, adoption of a @graft
  * @events: SES_REC_EV_* bits (atomic)
  * @deadline: end of the resume window (jiffies)
@@ -146,6 +148,7 @@ struct ses_recovery {
 	struct ses_seqs seq;
 	struct sk_buff_head replay;
 	u64 replay_bytes;
+	u32 sent_truesize;
 	struct delayed_work work;
 	unsigned long events;
 	unsigned long deadline;
@@ -167,9 +170,14 @@ struct ses_recovery {
 	int local_len;
 };
 
-/* Per network namespace: the session table and the net.ses defaults. */
+/*
+ * Per network namespace: the session table and the net.ses defaults. A
+ * hashed session holds a reference for the table; @lock orders lookups
+ * that take a reference against removal.
+ */
 struct ses_resume_net {
 	struct rhashtable table;
+	spinlock_t lock;	/* lookup + reference against removal */
 	u32 window_ms;
 	u32 reconnect_max_ms;
 	u32 keepalive_ms;
@@ -223,6 +231,13 @@ static bool ses_rec_on(const struct ses_recovery *rec)
 	       (rec->state == SES_RECOVERY_ACTIVE ||
 		rec->state == SES_RECOVERY_SUSPENDED ||
 		rec->state == SES_RECOVERY_RESUMING);
+}
+
+bool ses_resume_negotiated(const struct sock *sk)
+{
+	const struct ses_recovery *rec = ses_rec(sk);
+
+	return rec && rec->negotiated;
 }
 
 bool ses_resume_detached(const struct sock *sk)
@@ -358,6 +373,9 @@ static void ses_rec_free(struct sock *sk, struct ses_recovery *rec,
 {
 	if (SES_TX_CB(skb)->tagged)
 		rec->replay_bytes -= skb->len;
+	if (SES_TX_CB(skb)->sent)
+		WRITE_ONCE(rec->sent_truesize,
+			   rec->sent_truesize - skb->truesize);
 	ses_tx_unlink_free(sk, skb, q);
 }
 
@@ -397,17 +415,22 @@ void ses_resume_end(struct sock *sk)
 	if (!rec)
 		return;
 	if (rec->hashed) {
-		rhashtable_remove_fast(&ses_rn(sock_net(sk))->table, &rec->node,
-				       ses_rec_params);
+		struct ses_resume_net *rn = ses_rn(sock_net(sk));
+
+		spin_lock_bh(&rn->lock);
+		rhashtable_remove_fast(&rn->table, &rec->node, ses_rec_params);
+		spin_unlock_bh(&rn->lock);
 		rec->hashed = false;
+		__sock_put(sk);	/* the table's; the caller holds one */
 	}
 	if (rec->state == SES_RECOVERY_SUSPENDED ||
 	    rec->state == SES_RECOVERY_RESUMING)
-		rec->state = SES_RECOVERY_FAILED;
+		WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
 	WRITE_ONCE(rec->rx_hold, false);
 	while ((skb = skb_peek(&rec->replay)))
 		ses_rec_free(sk, rec, skb, &rec->replay);
 	rec->replay_bytes = 0;
+	WRITE_ONCE(rec->sent_truesize, 0);
 	spin_lock_bh(&rec->lock);
 	g = rec->graft;
 	rec->graft = NULL;
@@ -424,17 +447,15 @@ void ses_resume_end(struct sock *sk)
 	}
 }
 
-/* Any context (an RCU callback for SOCK_RCU_FREE sockets). */
+/* Any context: the socket's destructor. */
 void ses_resume_destruct(struct sock *sk)
 {
 	struct ses_recovery *rec = ses_rec(sk);
 
 	if (!rec)
 		return;
-	if (WARN_ON_ONCE(rec->hashed))
-		rhashtable_remove_fast(&ses_rn(sock_net(sk))->table, &rec->node,
-				       ses_rec_params);
-	WARN_ON_ONCE(rec->graft || rec->target);
+	/* the table and a resume child hold references: both are gone */
+	WARN_ON_ONCE(rec->hashed || rec->graft || rec->target);
 	skb_queue_purge(&rec->replay);
 	memzero_explicit(rec->key, sizeof(rec->key));
 	kfree(rec);
@@ -498,14 +519,15 @@ void ses_resume_fill_ac(struct sock *sk, struct ses_spdu *ac)
 		rec->sid = get_random_u64();
 		if (ses_rec_derive(rec, rec->peer_nonce, rec->nonce))
 			return;
+		spin_lock_bh(&rn->lock);
 		err = rhashtable_lookup_insert_fast(&rn->table, &rec->node,
 						    ses_rec_params);
+		spin_unlock_bh(&rn->lock);
 	}
 	if (err)
 		return;
 	rec->hashed = true;
-	/* looked up under RCU by resume children */
-	sock_set_flag(sk, SOCK_RCU_FREE);
+	sock_hold(sk);	/* the table's */
 	ses_seqs_init(&rec->seq, get_unaligned_be64(rec->nonce),
 		      get_unaligned_be64(rec->peer_nonce));
 	e.sid = rec->sid;
@@ -541,7 +563,7 @@ void ses_resume_established(struct sock *sk)
 
 	if (!rec || !rec->negotiated || !ses->tcp)
 		return;
-	rec->state = SES_RECOVERY_ACTIVE;
+	WRITE_ONCE(rec->state, SES_RECOVERY_ACTIVE);
 	rec->bound = ses->tcp->sk->sk_userlocks & SOCK_BINDADDR_LOCK;
 	ses_rec_save_addrs(sk, rec);
 	ses_rec_tcp_opts(sk, ses->tcp);
@@ -589,9 +611,36 @@ void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb)
 	if (SES_TX_CB(skb)->tagged && ses_rec_on(rec)) {
 		__skb_unlink(skb, &sk->sk_write_queue);
 		__skb_queue_tail(&rec->replay, skb);
+		SES_TX_CB(skb)->sent = true;
+		WRITE_ONCE(rec->sent_truesize,
+			   rec->sent_truesize + skb->truesize);
 		return;
 	}
 	ses_tx_queue_free(sk, skb);
+}
+
+/*
+ * Send-buffer space in use: wmem less a credit for data TCP took and the
+ * peer has not acknowledged yet, up to the largest send buffer. Any
+ * context (poll, write_space: read without the lock).
+ *
+ * Acknowledgments share the connection with the peer's data: a peer
+ * whose application sends without reading until its own sends are done
+ * holds ours back behind its data. Without the credit, data sent and
+ * delivered but not yet acknowledged would fill this end's send buffer
+ * and both would wait for each other. The credit bounds the extra memory.
+ */
+int ses_resume_wmem(const struct sock *sk)
+{
+	const struct ses_recovery *rec = READ_ONCE(ses_sk(sk)->rec);
+	int used = sk_wmem_alloc_get(sk);
+	u32 credit;
+
+	if (!rec || READ_ONCE(rec->state) != SES_RECOVERY_ACTIVE)
+		return used;
+	credit = min_t(u32, READ_ONCE(rec->sent_truesize),
+		       READ_ONCE(sysctl_ses_wmem[2]));
+	return used > credit ? used - credit : 0;
 }
 
 static int ses_rec_send_gt(struct sock *sk, const struct ses_ext *e)
@@ -654,6 +703,10 @@ static void ses_rec_detach_transport(struct sock *sk)
 	ses_tcp_detach(sk);
 	ses->spm.in_ssdu = false;
 	ses->cr_sent = false;
+	/* held from now on: no credit for them */
+	skb_queue_walk(&rec->replay, skb)
+		SES_TX_CB(skb)->sent = false;
+	WRITE_ONCE(rec->sent_truesize, 0);
 	skb_queue_walk_safe(&sk->sk_write_queue, skb, tmp) {
 		if (SES_TX_CB(skb)->tagged) {
 			__skb_unlink(skb, &sk->sk_write_queue);
@@ -683,7 +736,7 @@ static void ses_rec_suspend(struct sock *sk, int err)
 
 	rec->last_failure = err;
 	ses_rec_detach_transport(sk);
-	rec->state = SES_RECOVERY_SUSPENDED;
+	WRITE_ONCE(rec->state, SES_RECOVERY_SUSPENDED);
 	rec->deadline = jiffies + msecs_to_jiffies(ses->ropts.window_ms);
 	rec->attempts = 0;
 	rec->next_try = jiffies +
@@ -701,7 +754,7 @@ static void ses_rec_attempt_failed(struct sock *sk, int err)
 
 	rec->last_failure = err;
 	ses_rec_detach_transport(sk);
-	rec->state = SES_RECOVERY_SUSPENDED;
+	WRITE_ONCE(rec->state, SES_RECOVERY_SUSPENDED);
 	ses_rec_schedule(sk);
 }
 
@@ -710,7 +763,7 @@ static void ses_rec_give_up(struct sock *sk, int err)
 {
 	struct ses_recovery *rec = ses_rec(sk);
 
-	rec->state = SES_RECOVERY_FAILED;
+	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
 	rec->last_failure = err;
 	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEFAILED);
@@ -745,7 +798,7 @@ static void ses_rec_connect(struct sock *sk)
 	}
 	ses->cr_sent = false;
 	ses_tcp_attach(sk, tcp, false);
-	rec->state = SES_RECOVERY_RESUMING;
+	WRITE_ONCE(rec->state, SES_RECOVERY_RESUMING);
 	rec->attempts++;
 	rec->att_start = jiffies;
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEATTEMPTS);
@@ -775,7 +828,7 @@ static void ses_rec_try(struct sock *sk)
 		}
 		rec->last_failure = ETIMEDOUT;
 		ses_rec_detach_transport(sk);
-		rec->state = SES_RECOVERY_SUSPENDED;
+		WRITE_ONCE(rec->state, SES_RECOVERY_SUSPENDED);
 	}
 	ses_rec_connect(sk);
 	rec->next_try = jiffies +
@@ -792,7 +845,7 @@ static void ses_rec_resumed(struct sock *sk)
 	struct ses_recovery *rec = ses->rec;
 	u64 n = ses_seqs_unacked(&rec->seq);
 
-	rec->state = SES_RECOVERY_ACTIVE;
+	WRITE_ONCE(rec->state, SES_RECOVERY_ACTIVE);
 	rec->resumes++;
 	rec->replayed += n;
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMED);
@@ -810,7 +863,7 @@ static void ses_rec_expire(struct sock *sk)
 	struct ses_recovery *rec = ses_rec(sk);
 
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEEXPIRED);
-	rec->state = SES_RECOVERY_FAILED;
+	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
 	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
 	ses_session_done(sk, ETIMEDOUT);
 }
@@ -886,7 +939,6 @@ static void ses_rec_work(struct work_struct *work)
 bool ses_resume_transport_lost(struct sock *sk, int state, int err)
 {
 	struct ses_recovery *rec = ses_rec(sk);
-	struct ses_sock *ses = ses_sk(sk);
 
 	if (!rec || !rec->negotiated)
 		return false;
@@ -895,14 +947,14 @@ bool ses_resume_transport_lost(struct sock *sk, int state, int err)
 		ses_rec_attempt_failed(sk, err ?: ECONNRESET);
 		return true;
 	case SES_RECOVERY_ACTIVE:
-		if (!ses_rec_recoverable(sk))
+		/*
+		 * A FIN is the peer's end closing its transport on purpose
+		 * (it drains what it has not read, so as not to reset):
+		 * failures are resets and timeouts.
+		 */
+		if (!ses_rec_recoverable(sk) || state == TCP_CLOSE_WAIT)
 			return false;
-		/* a FIN: what TCP still holds is read first */
-		if (state == TCP_CLOSE_WAIT && ses->tcp &&
-		    (tcp_inq(ses->tcp->sk) || !skb_queue_empty(&ses->rx_queue)))
-			return false;
-		ses_rec_suspend(sk, err ?: (state == TCP_CLOSE_WAIT ? EPIPE :
-					    ECONNRESET));
+		ses_rec_suspend(sk, err ?: ECONNRESET);
 		return true;
 	default:
 		return false;
@@ -981,11 +1033,13 @@ static bool ses_rec_resume_request(struct sock *sk, const struct ses_ext *e)
 	struct ses_spdu ac;
 	int len;
 
-	rcu_read_lock();
-	trec = rhashtable_lookup(&rn->table, &e->sid, ses_rec_params);
-	if (trec && refcount_inc_not_zero(&trec->sk->sk_refcnt))
+	spin_lock_bh(&rn->lock);
+	trec = rhashtable_lookup_fast(&rn->table, &e->sid, ses_rec_params);
+	if (trec) {
 		target = trec->sk;
-	rcu_read_unlock();
+		sock_hold(target);
+	}
+	spin_unlock_bh(&rn->lock);
 	/* only the listener that accepted it resumes a session */
 	if (!target || trec->lport != ses_local_port(sk) ||
 	    ses_sk(target)->tpdu_size != ses_sk(sk)->tpdu_size) {
@@ -1447,6 +1501,7 @@ static int __net_init ses_resume_net_init(struct net *net)
 	rn->reconnect_max_ms = 2000;
 	rn->keepalive_ms = 10000;
 	rn->user_timeout_ms = 20000;
+	spin_lock_init(&rn->lock);
 	err = rhashtable_init(&rn->table, &ses_rec_params);
 	if (err)
 		return err;

@@ -56,6 +56,7 @@ void ses_resume_end(struct sock *sk);
  * one being set up): it is not over, and must not be freed.
  */
 bool ses_resume_detached(const struct sock *sk);
+bool ses_resume_negotiated(const struct sock *sk);
 
 /* Negotiation: the extension in CN and AC, and establishment. */
 void ses_resume_fill_cn(struct sock *sk, struct ses_spdu *cn);
@@ -69,6 +70,7 @@ void ses_resume_established(struct sock *sk);
 void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type);
 bool ses_resume_tx_hold(struct sock *sk, struct sk_buff_head *q);
 void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb);
+int ses_resume_wmem(const struct sock *sk);
 
 /* Receive. ses_resume_rx_hold() runs in strparser's rcv_msg (softirq or
  * the TCP socket locked): stop parsing after this message.

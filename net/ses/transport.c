@@ -207,6 +207,27 @@ static void ses_tcp_release_clone(struct ses_sock *lses, struct socket *tcp)
 }
 
 /*
+ * Unread data makes tcp_close() reset the connection, which a peer with
+ * recovery takes for a failure of the transport (and waits to resume):
+ * read it away, within reason, so that the close is a FIN.
+ */
+static void ses_tcp_drain(struct socket *tcp)
+{
+	struct kvec vec = { .iov_len = 4096 };
+	struct msghdr msg = { };
+	int i;
+
+	vec.iov_base = kmalloc(vec.iov_len, GFP_KERNEL);
+	if (!vec.iov_base)
+		return;
+	for (i = 0; i < 256; i++)
+		if (kernel_recvmsg(tcp, &msg, &vec, 1, vec.iov_len,
+				   MSG_DONTWAIT) <= 0)
+			break;
+	kfree(vec.iov_base);
+}
+
+/*
  * The one way a TCP socket leaves SES: callbacks restored, parser
  * stopped, socket released. Process context, sk locked.
  */
@@ -228,6 +249,8 @@ void ses_tcp_detach(struct sock *sk)
 			ses_tcp_release_clone(ses, child);
 	}
 	ses->tcp = NULL;
+	if (ses_resume_negotiated(sk))
+		ses_tcp_drain(tcp);
 	sock_release(tcp);
 	ses_rx_purge(sk);
 	if (ses->has_slot) {
@@ -451,7 +474,7 @@ int ses_tx_cotp(struct sock *sk, u8 code)
  */
 static bool ses_sndbuf_ok(struct sock *sk)
 {
-	return sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
+	return ses_resume_wmem(sk) < READ_ONCE(sk->sk_sndbuf);
 }
 
 /*
