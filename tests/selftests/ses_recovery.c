@@ -681,11 +681,25 @@ TEST_F_TIMEOUT(rec, break_during_connect_fails_cleanly_and_retry_works, 120)
 			    err == ETIMEDOUT || err == ECONNREFUSED);
 	}
 	close(fd);
-	/* and a new session works */
+	/*
+	 * And a new session works. The responder may have sent AC before
+	 * the break: that session waits on the accept queue for a resume
+	 * that never comes (its window ends it); skip it.
+	 */
 	fd = ses_sock(CLI);
 	ASSERT_EQ(0, connect_to(fd, self->p.port));
-	srv = accept_within(self->p.lfd, SES_WAIT_MS, 0);
-	ASSERT_LE(0, srv);
+	for (;;) {
+		struct sockaddr_storage me, peer;
+		socklen_t l1 = sizeof(me), l2 = sizeof(peer);
+
+		srv = accept_within(self->p.lfd, SES_WAIT_MS, 0);
+		ASSERT_LE(0, srv);
+		if (!getsockname(fd, (void *)&me, &l1) &&
+		    !getpeername(srv, (void *)&peer, &l2) && sa_equal(&me, &peer))
+			break;
+		TH_LOG("skipped the session of the broken connect");
+		close(srv);
+	}
 	ASSERT_EQ(3, send(fd, "abc", 3, 0));
 	EXPECT_EQ(3, recv(srv, scratch, 8, 0));
 	close(srv);
