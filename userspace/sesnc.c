@@ -8,7 +8,12 @@
  *                                 standard input as one SSDU, release
  *   sesnc ... -n COUNT -s SIZE    send COUNT numbered SSDUs of SIZE
  *                                 octets instead of standard input
- *   sesnc ... -i MS               wait MS milliseconds between them
+ *   sesnc ... -T TURNS            half duplex walkie-talkie: the data
+ *                                 token's holder says one line and
+ *                                 gives the token, TURNS times (the
+ *                                 initiator starts), then releases
+ *   sesnc ... -i MS               wait MS milliseconds between the
+ *                                 numbered SSDUs
  *   sesnc ... -t MS               detect a dead transport within about
  *                                 MS (SES_USER_TIMEOUT, SES_KEEPALIVE)
  *                                 and reconnect at most MS/4 apart
@@ -35,6 +40,16 @@ static void die(const char *what)
 {
 	fprintf(stderr, "sesnc: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+static int getsockopt_int(int fd, int name)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	if (getsockopt(fd, SOL_SES, name, &v, &len))
+		die("getsockopt");
+	return v;
 }
 
 static void show_session(int fd, const char *who)
@@ -77,7 +92,72 @@ static void set_recovery_timers(int fd, int ms)
 	setsockopt(fd, SOL_SES, SES_RECONNECT_MAX, &quarter, sizeof(quarter));
 }
 
-static int serve(int family, int port, int fast)
+/* Give the data token (S-TOKEN-GIVE: a sendmsg with SES_SNDINFO). */
+static void give_data_token(int fd)
+{
+	struct ses_sndinfo info = { .primitive = SES_PRIM_TOKEN_GIVE,
+				    .tokens = SES_TOKEN_DATA };
+	char cbuf[CMSG_SPACE(sizeof(info))] = { 0 };
+	struct msghdr mh = { .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SES;
+	c->cmsg_type = SES_SNDINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	if (sendmsg(fd, &mh, 0) < 0)
+		die("give the data token");
+}
+
+/*
+ * Half duplex turn taking: speak and give the token, or listen until the
+ * token comes; then the holder releases and the other end answers.
+ */
+static void talk(int fd, const char *who, long turns)
+{
+	char buf[256], cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo))];
+	int have, len;
+	long i;
+
+	have = getsockopt_int(fd, SES_TOKENS) & SES_TOKEN_DATA;
+	for (i = 0; i < turns; i++) {
+		if (have) {
+			len = snprintf(buf, sizeof(buf), "%s: turn %ld, over",
+				       who, i);
+			if (send(fd, buf, len, 0) != len)
+				die("send");
+			/* without the token this fails with EPERM */
+			give_data_token(fd);
+			have = 0;
+			continue;
+		}
+		for (;;) {
+			struct iovec iov = { buf, sizeof(buf) - 1 };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = cbuf,
+					     .msg_controllen = sizeof(cbuf) };
+			ssize_t r = recvmsg(fd, &mh, 0);
+
+			if (r < 0)
+				die("recv");
+			if (!(mh.msg_flags & SES_MSG_NOTIFICATION)) {
+				printf("%s hears \"%.*s\"\n", who, (int)r, buf);
+				continue;
+			}
+			printf("%s now holds the data token\n", who);
+			have = 1;
+			break;
+		}
+	}
+	fflush(stdout);
+	if (have && shutdown(fd, SHUT_WR))
+		die("shutdown");
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
+static int serve(int family, int port, long turns, int fast)
 {
 	struct sockaddr_storage ss = { 0 };
 	static char buf[1 << 20];
@@ -107,6 +187,10 @@ static int serve(int family, int port, int fast)
 	if (fd < 0)
 		die("accept");
 	show_session(fd, "accepted");
+	if (turns) {
+		talk(fd, "listener", turns);
+		goto out;
+	}
 	for (;;) {
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;
@@ -144,15 +228,17 @@ static int serve(int family, int port, int fast)
 		printf("received %lu numbered SSDUs (0..%ld): %lu lost, %lu duplicated, %lu out of order\n",
 		       numbered, want - 1, lost, dup, reordered);
 	show_recovery(fd, "listener");
+out:
 	close(fd);
 	close(lfd);
 	return 0;
 }
 
 static int client(int family, const char *host, const char *port,
-		  long count, long size, long interval, int fast)
+		  long count, long size, long turns, long interval, int fast)
 {
 	struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
+	int hdx = SES_FU_HALF_DUPLEX;
 	struct addrinfo hints = { .ai_family = family }, *ai;
 	char line[4096], *buf;
 	long i;
@@ -164,10 +250,17 @@ static int client(int family, const char *host, const char *port,
 	if (fd < 0)
 		die("socket");
 	set_recovery_timers(fd, fast);
+	if (turns && setsockopt(fd, SOL_SES, SES_FUNCTIONAL_UNITS, &hdx,
+				sizeof(hdx)))
+		die("SES_FUNCTIONAL_UNITS");
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen))
 		die("connect");
 	freeaddrinfo(ai);
 	show_session(fd, "connected");
+	if (turns) {
+		talk(fd, "initiator", turns);
+		goto out;
+	}
 	if (count) {
 		buf = calloc(1, size + 32);
 		if (!buf)
@@ -191,6 +284,7 @@ static int client(int family, const char *host, const char *port,
 		die("shutdown");
 	while (recv(fd, line, sizeof(line), 0) > 0)
 		;
+out:
 	fprintf(stderr, "sesnc: released\n");
 	show_recovery(fd, "initiator");
 	close(fd);
@@ -200,10 +294,10 @@ static int client(int family, const char *host, const char *port,
 int main(int argc, char **argv)
 {
 	int family = AF_INET, listen_mode = 0, opt;
-	long count = 0, size = 64, interval = 0;
+	long count = 0, size = 64, turns = 0, interval = 0;
 	int fast = 0;
 
-	while ((opt = getopt(argc, argv, "6ln:s:i:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "6ln:s:T:i:t:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -217,6 +311,9 @@ int main(int argc, char **argv)
 		case 's':
 			size = atol(optarg);
 			break;
+		case 'T':
+			turns = atol(optarg);
+			break;
 		case 'i':
 			interval = atol(optarg);
 			break;
@@ -228,11 +325,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (listen_mode && optind + 1 == argc)
-		return serve(family, atoi(argv[optind]), fast);
+		return serve(family, atoi(argv[optind]), turns, fast);
 	if (!listen_mode && optind + 2 == argc)
 		return client(family, argv[optind], argv[optind + 1], count,
-			      size, interval, fast);
+			      size, turns, interval, fast);
 usage:
-	fprintf(stderr, "usage: sesnc [-6] [-t MS] -l PORT | sesnc [-6] [-t MS] [-n COUNT -s SIZE [-i MS]] HOST PORT\n");
+	fprintf(stderr, "usage: sesnc [-6] [-t MS] [-T TURNS] -l PORT | sesnc [-6] [-t MS] [-T TURNS | -n COUNT -s SIZE [-i MS]] HOST PORT\n");
 	return 2;
 }

@@ -54,7 +54,8 @@ static void ses_write_space(struct sock *sk)
 {
 	struct socket_wq *wq;
 
-	if (ses_resume_wmem(sk) >= READ_ONCE(sk->sk_sndbuf))
+	if (ses_resume_wmem(sk) >= READ_ONCE(sk->sk_sndbuf) ||
+	    !ses_may_send_data(ses_sk(sk)))
 		return;
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
@@ -260,8 +261,8 @@ static int ses_listen(struct socket *sock, int backlog)
 	if (err)
 		goto out;
 	ses->initiator = false;
-	if (!ses->fu_set)	/* a listener takes either dialog unit */
-		ses->fu = SES_FU_DUPLEX | SES_FU_HALF_DUPLEX;
+	if (!ses->fu_set)	/* a listener takes every unit SES has */
+		ses->fu = SES_FU_SUPPORTED;
 	ses_tcp_attach(sk, ses->tcp, true);
 	err = kernel_listen(ses->tcp, backlog);
 	if (err) {
@@ -364,7 +365,10 @@ static __poll_t ses_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (state == SES_SK_ESTABLISHED && !(shutdown & SEND_SHUTDOWN)) {
+	if (READ_ONCE(ses_sk(sk)->pri_pending))
+		mask |= EPOLLPRI;	/* a token-please indication to read */
+	if (state == SES_SK_ESTABLISHED && !(shutdown & SEND_SHUTDOWN) &&
+	    ses_may_send_data(ses_sk(sk))) {
 		if (ses_resume_wmem(sk) < READ_ONCE(sk->sk_sndbuf))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		else
@@ -418,11 +422,14 @@ static int ses_shutdown(struct socket *sock, int how)
 	if (how & RCV_SHUTDOWN)
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	if ((how & SEND_SHUTDOWN) && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+		/* S-RELEASE needs every available token: EPERM if not */
 		if (ses->spm.state == SES_STA713)
-			ses_request(sk, SES_EV_SRELREQ);
+			err = ses_request(sk, SES_EV_SRELREQ);
 		else if (ses->spm.state == SES_STA09)
 			ses_request(sk, SES_EV_SRELRSP);
+		if (!err)
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | SEND_SHUTDOWN);
 	}
 	sk->sk_state_change(sk);
 out:
@@ -430,18 +437,117 @@ out:
 	return err;
 }
 
+/* Largest user data of a PT or NF SPDU (they are not segmented). */
+#define SES_PRIM_DATA_MAX	512
+
+/*
+ * The SES_SNDINFO control message of a sendmsg(), if any: exactly one
+ * struct ses_sndinfo at level SOL_SES; anything else is EINVAL.
+ */
+static int ses_get_sndinfo(struct msghdr *msg, struct ses_sndinfo *info)
+{
+	struct cmsghdr *cmsg;
+	bool seen = false;
+
+	memset(info, 0, sizeof(*info));
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg) || cmsg->cmsg_level != SOL_SES ||
+		    cmsg->cmsg_type != SES_SNDINFO || seen ||
+		    cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
+			return -EINVAL;
+		memcpy(info, CMSG_DATA(cmsg), sizeof(*info));
+		seen = true;
+	}
+	if (info->serial || info->flags)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A primitive other than S-DATA (ses_sndinfo): token give or please,
+ * control give, refusal of the peer's release. Its user data, if the
+ * primitive has any, is the message. Returns bytes of user data sent.
+ * Process context, sk locked.
+ */
+static int ses_send_primitive(struct sock *sk, const struct ses_sndinfo *info,
+			      struct msghdr *msg, size_t len, long timeo)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct ses_spdu req = { };
+	enum ses_spm_event ev;
+	u8 *data = NULL;
+	int err;
+
+	switch (info->primitive) {
+	case SES_PRIM_TOKEN_GIVE:
+		req.type = SES_SPDU_GT;
+		ev = SES_EV_SGTREQ;
+		break;
+	case SES_PRIM_TOKEN_PLEASE:
+		req.type = SES_SPDU_PT;
+		ev = SES_EV_SPTREQ;
+		break;
+	case SES_PRIM_CONTROL_GIVE:
+		ev = SES_EV_SCGREQ;
+		break;
+	case SES_PRIM_RELEASE_REFUSE:
+		/* only as the answer to a release indication */
+		if (ses->spm.state != SES_STA09)
+			return -EINVAL;
+		req.type = SES_SPDU_NF;
+		ev = SES_EV_SRELRSP_REJECT;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ev == SES_EV_SGTREQ || ev == SES_EV_SPTREQ) {
+		req.present = SES_P_TOKEN_ITEM;
+		req.token_item = info->tokens;
+		if (info->tokens & ~0xffu)
+			return -EINVAL;
+	} else if (info->tokens) {
+		return -EINVAL;
+	}
+	if (len && ev != SES_EV_SPTREQ && ev != SES_EV_SRELRSP_REJECT)
+		return -EINVAL;		/* GT and GTC carry no user data */
+	if (len > SES_PRIM_DATA_MAX)
+		return -EMSGSIZE;
+
+	/* as for data: room in the send buffer first */
+	err = ses_tx_wait(sk, len, &timeo);
+	if (err < 0)
+		return err;
+	if (len) {
+		data = kmalloc(len, GFP_KERNEL);
+		if (!data)
+			return -ENOBUFS;
+		if (!copy_from_iter_full(data, len, &msg->msg_iter)) {
+			kfree(data);
+			return -EFAULT;
+		}
+		req.present |= SES_P_USER_DATA;
+		req.user_data = data;
+		req.user_data_len = len;
+	}
+	err = ses_request_spdu(sk, ev, &req);
+	kfree(data);
+	return err ?: len;
+}
+
 static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	int flags = msg->msg_flags;
+	struct ses_sndinfo info;
 	long timeo;
 	int err;
 
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_MORE |
 		      MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
-	if (msg->msg_controllen)
-		return -EINVAL;	/* no SES primitives need ancillary data yet */
+	err = ses_get_sndinfo(msg, &info);
+	if (err)
+		return err;
 	if (msg->msg_name)
 		return sk->sk_state == SES_SK_ESTABLISHED ? -EISCONN :
 							    -EOPNOTSUPP;
@@ -470,6 +576,11 @@ static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		err = -ENOTCONN;
 		goto out;
 	}
+	if (info.primitive != SES_PRIM_DATA) {
+		err = ses_send_primitive(sk, &info, msg, len, timeo);
+		goto out;
+	}
+	/* half duplex without the data token: EPERM at once */
 	err = ses_request(sk, SES_EV_SDTREQ);
 	if (!err)
 		err = ses_tx_queue_ssdu(sk, msg, len, timeo);
@@ -500,6 +611,7 @@ static int ses_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 {
 	struct sock *sk = sock->sk;
 	struct ses_sock *ses = ses_sk(sk);
+	struct ses_rx_cb *cb;
 	struct sk_buff *skb;
 	int copied, err;
 	long timeo;
@@ -540,8 +652,25 @@ static int ses_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	msg->msg_flags |= MSG_EOR;
 	if (copied < skb->len)
 		msg->msg_flags |= MSG_TRUNC;
+	cb = ses_rx_cb(skb);
+	if (cb->prim != SES_PRIM_DATA)
+		msg->msg_flags |= SES_MSG_NOTIFICATION;
+	/* what the record is: always for an indication, for an SSDU when
+	 * the caller gave room for control messages
+	 */
+	if (cb->prim != SES_PRIM_DATA || msg->msg_controllen) {
+		struct ses_rcvinfo info = {
+			.primitive = cb->prim,
+			.tokens = cb->tokens,
+			.tokens_held = cb->held,
+		};
+
+		put_cmsg(msg, SOL_SES, SES_RCVINFO, sizeof(info), &info);
+	}
 	err = (flags & MSG_TRUNC) ? skb->len : copied;
 	if (!(flags & MSG_PEEK)) {
+		if (cb->prim == SES_PRIM_TOKEN_PLEASE)
+			WRITE_ONCE(ses->pri_pending, ses->pri_pending - 1);
 		skb_unlink(skb, &sk->sk_receive_queue);
 		consume_skb(skb);
 		/* room again: let the worker take more from TCP */
@@ -576,8 +705,7 @@ static int ses_release(struct socket *sock)
 	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		ses_abort(sk, SES_AB_LOCAL_USER);
 	} else if (ses->spm.state == SES_STA713 && ses->cotp_state) {
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
-		ses_request(sk, SES_EV_SRELREQ);
+		ses_close_release(sk);
 	} else if (ses->spm.state == SES_STA09 && ses->cotp_state) {
 		ses_request(sk, SES_EV_SRELRSP);
 	} else if (ses->tcp && ses->spm.state != SES_STA03 &&
@@ -595,7 +723,7 @@ static int ses_release(struct socket *sock)
 			sk_wait_event(sk, &timeo, !ses->tcp, &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
-	skb_queue_purge(&sk->sk_receive_queue);
+	ses_rcvq_purge(sk);
 	sock_orphan(sk);
 	if (ses->tcp || ses_resume_detached(sk)) {
 		/* The session finishes on its own; it drops the reference. */

@@ -94,6 +94,12 @@ enum ses_timer_kind {
  * @refuse_reason: reason code of the last RF, or -1
  * @abort_reason: SES_AB_* cause of the last abort
  * @dn_received: release completed by DN
+ * @token_setting: SES_TOKEN_SETTING: initial tokens proposed (initiator)
+ *	or chosen where the CN leaves it to the listener
+ * @pri_pending: token-please indications queued on sk_receive_queue
+ *	(EPOLLPRI); written under the socket lock, read by poll locklessly
+ * @release_wait: closed while the peer held tokens release needs: PT
+ *	sent, FN goes when they arrive (the release timer bounds the wait)
  * @stats: the counters SES_INFO reports
  * @ropts: recovery settings (resume.h)
  * @rec: recovery state once negotiated (resume.c), else NULL
@@ -158,6 +164,9 @@ struct ses_sock {
 	int refuse_reason;
 	u32 abort_reason;
 	bool dn_received;
+	u8 token_setting;
+	u32 pri_pending;
+	bool release_wait;
 
 	struct {
 		u64 ssdus_sent;
@@ -171,6 +180,30 @@ struct ses_sock {
 	struct ses_resume_opts ropts;
 	struct ses_recovery *rec;
 };
+
+/*
+ * What a record on sk_receive_queue is (skb->cb): an SSDU or an
+ * indication (enum ses_primitive), its tokens, and the tokens this end
+ * held once it was received.
+ */
+struct ses_rx_cb {
+	u8 prim;
+	u8 tokens;
+	u8 held;
+};
+
+static inline struct ses_rx_cb *ses_rx_cb(const struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct ses_rx_cb) > sizeof(skb->cb));
+	return (struct ses_rx_cb *)skb->cb;
+}
+
+/* May this end send normal data now? (half duplex: the data token) */
+static inline bool ses_may_send_data(const struct ses_sock *ses)
+{
+	return !(READ_ONCE(ses->spm.tokens_avail) & SES_TOKEN_DATA) ||
+	       (READ_ONCE(ses->spm.tokens_owned) & SES_TOKEN_DATA);
+}
 
 /* PF_INET6 sockets carry the IPv6 part after ours (inet6_create). */
 struct ses6_sock {
@@ -222,6 +255,10 @@ struct sock *ses_child_alloc(struct sock *parent);
 void ses_child_ready(struct sock *child);
 void ses_session_done(struct sock *sk, int err);
 int ses_request(struct sock *sk, enum ses_spm_event ev);
+int ses_request_spdu(struct sock *sk, enum ses_spm_event ev,
+		     const struct ses_spdu *req);
+void ses_close_release(struct sock *sk);
+void ses_rcvq_purge(struct sock *sk);
 void ses_sock_defaults(struct sock *sk);
 struct sock *ses_sk_alloc(struct sock *parent);
 struct sock *ses_child_take(struct sock *parent);
@@ -238,6 +275,7 @@ void ses_worker(struct work_struct *work);
 int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s);
 int ses_tx_cotp(struct sock *sk, u8 code);
 void ses_tx_push(struct sock *sk);
+int ses_tx_wait(struct sock *sk, size_t len, long *timeo);
 int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 		      long timeo);
 void ses_run_event(struct sock *sk, enum ses_spm_event ev,

@@ -572,6 +572,26 @@ void ses_resume_established(struct sock *sk)
 
 /* ---- transmit ---- */
 
+/*
+ * SPDUs numbered and replayed like SSDUs: those that change the state
+ * both ends keep (release, tokens), sent alone in their TSDU.
+ */
+bool ses_resume_sequenced(int type)
+{
+	switch (type) {
+	case SES_SPDU_FN:
+	case SES_SPDU_DN:
+	case SES_SPDU_NF:
+	case SES_SPDU_GT:
+	case SES_SPDU_PT:
+	case SES_SPDU_GTC:
+	case SES_SPDU_GTA:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type)
 {
 	struct ses_recovery *rec = ses_rec(sk);
@@ -1272,12 +1292,18 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 			ses_rec_take_accept(sk, ep);
 		return false;
 	case SES_SPDU_GT:
-		if (t->n != 1 || !ep || !ses_rec_on(rec))
+		if (t->n != 1)
 			return false;
-		return ses_rec_rx_gt(sk, ep);
+		if (ep)
+			return ses_rec_on(rec) && ses_rec_rx_gt(sk, ep);
+		return ses_rec_rx_ctrl(sk, s->type);	/* tokens given */
+	case SES_SPDU_PT:
+	case SES_SPDU_GTC:
+	case SES_SPDU_GTA:
+	case SES_SPDU_NF:
 	case SES_SPDU_FN:
 	case SES_SPDU_DN:
-		return ses_rec_rx_ctrl(sk, s->type);
+		return t->n == 1 && ses_rec_rx_ctrl(sk, s->type);
 	default:
 		return false;
 	}

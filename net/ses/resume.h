@@ -67,6 +67,7 @@ void ses_resume_established(struct sock *sk);
  * enum ses_spdu_type of its SPDU, DT for an SSDU), hold them while
  * the session has no transport, keep them once sent until acknowledged.
  */
+bool ses_resume_sequenced(int type);
 void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type);
 bool ses_resume_tx_hold(struct sock *sk, struct sk_buff_head *q);
 void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb);

@@ -12,8 +12,18 @@
 #include "protocol.h"
 #include "mib.h"
 
+static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
+			   const struct ses_spdu *spdu);
+
 /* Protects every listener's children and accept_q and child->parent. */
 static DEFINE_SPINLOCK(ses_child_lock);
+
+/* Drop every record the user has not read; sk locked (or dead). */
+void ses_rcvq_purge(struct sock *sk)
+{
+	skb_queue_purge(&sk->sk_receive_queue);
+	WRITE_ONCE(ses_sk(sk)->pri_pending, 0);
+}
 
 /* Any context: ask the worker to look at @event. */
 void ses_queue_work(struct sock *sk, int event)
@@ -94,7 +104,7 @@ void ses_session_done(struct sock *sk, int err)
 	if (err)
 		WRITE_ONCE(sk->sk_err, err);
 	if (err && err != ECONNREFUSED)
-		skb_queue_purge(&sk->sk_receive_queue);
+		ses_rcvq_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	inet_sk_set_state(sk, SES_SK_CLOSE);
 	if (sk->sk_socket)
@@ -187,6 +197,51 @@ static void ses_send_simple(struct sock *sk, enum ses_spdu_type type,
 }
 
 /*
+ * Queue an indication for the user, in order with the SSDUs: @prim and
+ * @tokens in the record's cb, the SPDU's user data (@data, @len) as its
+ * payload. Charged like an SSDU, so a peer cannot pin memory with them.
+ */
+static void ses_queue_indication(struct sock *sk, u8 prim, u8 tokens,
+				 const u8 *data, size_t len)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb;
+
+	if (sock_flag(sk, SOCK_DEAD))
+		return;		/* closed: nobody will read it */
+	skb = alloc_skb(len, GFP_KERNEL);
+	if (!skb) {
+		/* not silently lost: the session cannot go on without it */
+		ses->abort_reason = SES_AB_LOCAL_USER;
+		ses_mib_inc(sock_net(sk), SES_MIB_ABORTSSENT);
+		WRITE_ONCE(sk->sk_err, ENOMEM);
+		__ses_run_event(sk, SES_EV_SUABREQ, NULL);
+		return;
+	}
+	skb_put_data(skb, data, len);
+	ses_rx_cb(skb)->prim = prim;
+	ses_rx_cb(skb)->tokens = tokens;
+	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
+	ses_rx_charge(sk, skb);
+	if (prim == SES_PRIM_TOKEN_PLEASE)
+		WRITE_ONCE(ses->pri_pending, ses->pri_pending + 1);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
+static void ses_send_tokens(struct sock *sk, enum ses_spdu_type type,
+			    u8 tokens)
+{
+	struct ses_spdu s = {
+		.type = type,
+		.present = SES_P_TOKEN_ITEM,
+		.token_item = tokens,
+	};
+
+	ses_tx_spdu(sk, &s);
+}
+
+/*
  * Run @ev through the protocol machine and perform its actions. Returns
  * 0, or the errno of a request the machine rejects.
  */
@@ -235,6 +290,66 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 				out.reason ?: ses->reject_reason);
 		ses_mib_inc(net, SES_MIB_REFUSEDSENT);
 	}
+	if (a & SES_ACT_SEND_GT)
+		ses_send_tokens(sk, SES_SPDU_GT, spdu->token_item);
+	if (a & SES_ACT_SEND_PT)
+		ses_tx_spdu(sk, spdu);
+	if (a & SES_ACT_SEND_GTC)
+		ses_send_simple(sk, SES_SPDU_GTC, 0, 0, 0);
+	if (a & SES_ACT_SEND_NF)
+		ses_tx_spdu(sk, spdu);
+	if (a & SES_ACT_TOKEN_GIVE_IND && out.tokens) {
+		ses_queue_indication(sk, SES_PRIM_TOKEN_GIVE, out.tokens,
+				     NULL, 0);
+		if (out.tokens & SES_TOKEN_DATA)
+			sk->sk_write_space(sk);
+		if (ses->release_wait &&
+		    ses->spm.tokens_owned == ses->spm.tokens_avail) {
+			ses->release_wait = false;
+			__ses_run_event(sk, SES_EV_SRELREQ, NULL);
+		}
+	}
+	if (a & SES_ACT_TOKEN_PLEASE_IND) {
+		u8 give = out.tokens & ses->spm.tokens_owned;
+
+		ses_queue_indication(sk, SES_PRIM_TOKEN_PLEASE, out.tokens,
+				     spdu->user_data,
+				     (spdu->present & SES_P_USER_DATA) ?
+				     spdu->user_data_len : 0);
+		/*
+		 * Closed: nobody here needs the tokens any more, and the
+		 * peer may need them to release (both ends closing at
+		 * once would otherwise wait for each other's tokens).
+		 */
+		if (sock_flag(sk, SOCK_DEAD) && give) {
+			struct ses_spdu gt = { .type = SES_SPDU_GT,
+					       .present = SES_P_TOKEN_ITEM,
+					       .token_item = give };
+
+			__ses_run_event(sk, SES_EV_SGTREQ, &gt);
+		}
+	}
+	if (a & SES_ACT_CONTROL_GIVE_IND) {
+		ses_send_simple(sk, SES_SPDU_GTA, 0, 0, 0);
+		ses_queue_indication(sk, SES_PRIM_CONTROL_GIVE, out.tokens,
+				     NULL, 0);
+		sk->sk_write_space(sk);
+	}
+	if (a & SES_ACT_RELEASE_REFUSED) {
+		ses_stop_timer(sk);
+		ses->release_wait = false;
+		if (sock_flag(sk, SOCK_DEAD)) {
+			/* closed: the session must end, refused or not */
+			ses_abort(sk, SES_AB_LOCAL_USER);
+			return 0;
+		}
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown & ~SEND_SHUTDOWN);
+		ses_queue_indication(sk, SES_PRIM_RELEASE_REFUSE, 0,
+				     spdu->user_data,
+				     (spdu->present & SES_P_USER_DATA) ?
+				     spdu->user_data_len : 0);
+		ses_wake(sk);
+	}
 	if (a & SES_ACT_SEND_FN) {
 		ses_send_simple(sk, SES_SPDU_FN, SES_P_TRANSPORT_DISC,
 				SES_TD_RELEASED, 0);
@@ -257,7 +372,7 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		/* This end is finished with the session at once. */
 		WRITE_ONCE(sk->sk_err, ses->abort_reason ==
 			   SES_AB_PROTOCOL_ERROR ? ECONNABORTED : 0);
-		skb_queue_purge(&sk->sk_receive_queue);
+		ses_rcvq_purge(sk);
 		WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 		inet_sk_set_state(sk, SES_SK_CLOSE);
 		ses_wake(sk);
@@ -272,12 +387,24 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		ses_mib_inc(net, SES_MIB_REFUSEDRECEIVED);
 	}
 	if (a & SES_ACT_RELEASE_IND) {
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
-		ses_wake(sk);
 		/* Closed, or shut down for writing already: answer now. */
-		if (ses->spm.state == SES_STA09 &&
-		    (sock_flag(sk, SOCK_DEAD) ||
-		     (sk->sk_shutdown & SEND_SHUTDOWN)))
+		bool answer = ses->spm.state == SES_STA09 &&
+			      (sock_flag(sk, SOCK_DEAD) ||
+			       (sk->sk_shutdown & SEND_SHUTDOWN));
+
+		if (ses->spm.state == SES_STA09 && !answer &&
+		    (ses->spm.fu & SES_FU_NEGOTIATED_RELEASE)) {
+			/* the user accepts (shutdown, close) or refuses */
+			ses_queue_indication(sk, SES_PRIM_RELEASE, 0,
+					     spdu->user_data,
+					     (spdu->present & SES_P_USER_DATA) ?
+					     spdu->user_data_len : 0);
+		} else {
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | RCV_SHUTDOWN);
+			ses_wake(sk);
+		}
+		if (answer)
 			__ses_run_event(sk, SES_EV_SRELRSP, NULL);
 	}
 	if (a & SES_ACT_RELEASE_CNF) {
@@ -323,6 +450,43 @@ void ses_run_event(struct sock *sk, enum ses_spm_event ev,
 int ses_request(struct sock *sk, enum ses_spm_event ev)
 {
 	return __ses_run_event(sk, ev, NULL);
+}
+
+/* A request that carries an SPDU's parameters (GT, PT, NF) in @req. */
+int ses_request_spdu(struct sock *sk, enum ses_spm_event ev,
+		     const struct ses_spdu *req)
+{
+	return __ses_run_event(sk, ev, req);
+}
+
+/*
+ * close() of an established session: S-RELEASE. Where the peer holds
+ * tokens release needs, ask for them (PT) and release once they arrive;
+ * the release timer aborts the session if they never do.
+ */
+void ses_close_release(struct sock *sk)
+{
+	struct ses_spdu pt = { .type = SES_SPDU_PT,
+			       .present = SES_P_TOKEN_ITEM };
+	struct ses_sock *ses = ses_sk(sk);
+	u8 missing;
+
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+	if (!ses_request(sk, SES_EV_SRELREQ) || ses->release_wait)
+		return;
+	missing = ses->spm.tokens_avail & ~ses->spm.tokens_owned;
+	if (!missing) {
+		/* waiting for a GTA: nothing to ask for, abort */
+		ses_abort(sk, SES_AB_LOCAL_USER);
+		return;
+	}
+	pt.token_item = missing;
+	if (ses_request_spdu(sk, SES_EV_SPTREQ, &pt)) {
+		ses_abort(sk, SES_AB_LOCAL_USER);
+		return;
+	}
+	ses->release_wait = true;
+	ses_set_timer(sk, SES_TIMER_RELEASE, ses->release_ms);
 }
 
 /* Abort now: AB to the peer (if there is a session), then the end. */
@@ -422,6 +586,7 @@ struct sock *ses_child_alloc(struct sock *parent)
 	ses = ses_sk(sk);
 	ses->fu = pses->fu;
 	ses->tsdu_max = pses->tsdu_max;
+	ses->token_setting = pses->token_setting;
 	memcpy(ses->called_ssel, pses->called_ssel, pses->called_ssel_len);
 	ses->called_ssel_len = pses->called_ssel_len;
 	ses->handshake_ms = pses->handshake_ms;

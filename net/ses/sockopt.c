@@ -29,6 +29,19 @@ static int ses_set_ms(u32 *ms, int val)
 	return 0;
 }
 
+/* Two bits per token, each SES_TS_INITIATOR, _RESPONDER or _CALLED_CHOICE. */
+static bool ses_token_setting_valid(int val)
+{
+	int i;
+
+	if (val & ~0xff)
+		return false;
+	for (i = 0; i < 8; i += 2)
+		if (((val >> i) & 3) > SES_TS_CALLED_CHOICE)
+			return false;
+	return true;
+}
+
 /* Not yet connected or listening: negotiation options may change. */
 static bool ses_negotiable(const struct sock *sk)
 {
@@ -58,12 +71,20 @@ static int ses_setsockopt_ses(struct sock *sk, int optname, sockptr_t optval,
 	case SES_FUNCTIONAL_UNITS:
 		if (!ses_negotiable(sk) && sk->sk_state != SES_SK_LISTEN)
 			err = -EISCONN;
-		else if (val & ~(SES_FU_HALF_DUPLEX | SES_FU_DUPLEX) ||
+		else if (val & ~SES_FU_SUPPORTED ||
 			 !(val & (SES_FU_HALF_DUPLEX | SES_FU_DUPLEX)))
-			err = -EINVAL;	/* only the dialog units exist yet */
+			err = -EINVAL;	/* a unit SES does not implement */
 		else
 			ses->fu = val;
 		ses->fu_set = !err;
+		break;
+	case SES_TOKEN_SETTING:
+		if (!ses_negotiable(sk) && sk->sk_state != SES_SK_LISTEN)
+			err = -EISCONN;
+		else if (!ses_token_setting_valid(val))
+			err = -EINVAL;
+		else
+			ses->token_setting = val;
 		break;
 	case SES_TSDU_MAX:
 		if (!ses_negotiable(sk) && sk->sk_state != SES_SK_LISTEN)
@@ -249,6 +270,15 @@ int ses_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case SES_ABORT_REASON:
 		err = ses_put_int(ses->abort_reason, optval, optlen, len);
+		break;
+	case SES_TOKEN_SETTING:
+		err = ses_put_int(ses->token_setting, optval, optlen, len);
+		break;
+	case SES_TOKENS:
+		err = ses_put_int(ses->spm.tokens_owned, optval, optlen, len);
+		break;
+	case SES_TOKENS_AVAILABLE:
+		err = ses_put_int(ses->spm.tokens_avail, optval, optlen, len);
 		break;
 	default:
 		err = ses_resume_getsockopt(sk, optname, &val);

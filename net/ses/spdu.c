@@ -788,9 +788,22 @@ static void emit_release(struct wr *w, const struct ses_spdu *s, bool td)
 		wr_pi(w, SES_PGI_USER_DATA, s->user_data, s->user_data_len);
 }
 
+/* GT and PT (X.225 8.3.16, 8.3.17): Token Item; PT also user data. */
+static void emit_tokens(struct wr *w, const struct ses_spdu *s)
+{
+	if (s->present & SES_P_TOKEN_ITEM)
+		wr_pi8(w, SES_PI_TOKEN_ITEM, s->token_item);
+	if (s->type == SES_SPDU_PT && (s->present & SES_P_USER_DATA))
+		wr_pi(w, SES_PGI_USER_DATA, s->user_data, s->user_data_len);
+}
+
 static void emit_params(struct wr *w, const struct ses_spdu *s)
 {
 	switch (s->type) {
+	case SES_SPDU_GT:
+	case SES_SPDU_PT:
+		emit_tokens(w, s);
+		break;
 	case SES_SPDU_CN:
 		emit_connect(w, s, false);
 		break;
@@ -809,7 +822,7 @@ static void emit_params(struct wr *w, const struct ses_spdu *s)
 		emit_release(w, s, false);
 		break;
 	default:
-		/* AA: no parameters. */
+		/* AA, GTC, GTA: no parameters. */
 		break;
 	}
 }
@@ -825,6 +838,10 @@ static int spdu_si(enum ses_spdu_type type)
 	case SES_SPDU_NF:	return SES_SI_NF;
 	case SES_SPDU_AB:	return SES_SI_AB;
 	case SES_SPDU_AA:	return SES_SI_AA;
+	case SES_SPDU_GT:	return SES_SI_GT;
+	case SES_SPDU_PT:	return SES_SI_PT;
+	case SES_SPDU_GTC:	return SES_SI_GTC;
+	case SES_SPDU_GTA:	return SES_SI_GTA;
 	default:		return -EINVAL;
 	}
 }

@@ -307,9 +307,9 @@ struct ses_tsdu {
 int ses_tsdu_decode(const u8 *buf, size_t len, u16 fu, struct ses_tsdu *out);
 
 /*
- * ses_spdu_encode() - encode one category 1 SPDU (CN, AC, RF, FN, DN,
- * NF, AB, AA) from @s into @buf with 1-octet LI forms wherever the length
- * is at most 254. Returns the length, -ENOSPC, or -EINVAL for a type this
+ * ses_spdu_encode() - encode one SPDU that travels alone in a TSDU (CN,
+ * AC, RF, FN, DN, NF, AB, AA, GTC, GTA, and GT or PT sent alone) from @s
+ * into @buf with 1-octet LI forms wherever the length is at most 254. Returns the length, -ENOSPC, or -EINVAL for a type this
  * function does not encode or a value out of range.
  */
 int ses_spdu_encode(u8 *buf, size_t cap, const struct ses_spdu *s);

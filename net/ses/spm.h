@@ -36,6 +36,10 @@ enum ses_spm_event {
 	SES_EV_SRELREQ,		/* S-RELEASE request */
 	SES_EV_SRELRSP,		/* S-RELEASE response, accept */
 	SES_EV_SUABREQ,		/* S-U-ABORT request */
+	SES_EV_SGTREQ,		/* S-TOKEN-GIVE request (GT in @spdu) */
+	SES_EV_SPTREQ,		/* S-TOKEN-PLEASE request (PT in @spdu) */
+	SES_EV_SCGREQ,		/* S-CONTROL-GIVE request */
+	SES_EV_SRELRSP_REJECT,	/* S-RELEASE response, reject (NF) */
 	SES_EV_CN,
 	SES_EV_AC,
 	SES_EV_RF,
@@ -44,6 +48,11 @@ enum ses_spm_event {
 	SES_EV_DN,
 	SES_EV_AB,
 	SES_EV_AA,
+	SES_EV_GT,		/* GT alone or before a category 2 SPDU */
+	SES_EV_PT,
+	SES_EV_GTC,
+	SES_EV_GTA,
+	SES_EV_NF,
 	SES_EV_TDISIND,		/* transport disconnected */
 	SES_EV_TIM,		/* timer TIM expired */
 	SES_EV_OTHER_SPDU,	/* any SPDU with no row of its own */
@@ -71,7 +80,20 @@ enum {
 	SES_ACT_DISCONNECT	= BIT(16),	/* release the transport */
 	SES_ACT_PROTOCOL_ERROR	= BIT(17),	/* count it; AB is also set */
 	SES_ACT_REJECTED	= BIT(18),	/* request not allowed now */
+	SES_ACT_SEND_GT		= BIT(19),	/* tokens in out->tokens */
+	SES_ACT_SEND_PT		= BIT(20),	/* the request's PT */
+	SES_ACT_SEND_GTC	= BIT(21),
+	SES_ACT_SEND_GTA	= BIT(22),
+	SES_ACT_SEND_NF		= BIT(23),
+	SES_ACT_TOKEN_GIVE_IND	= BIT(24),	/* out->tokens now ours */
+	SES_ACT_TOKEN_PLEASE_IND = BIT(25),	/* peer asks for out->tokens */
+	SES_ACT_CONTROL_GIVE_IND = BIT(26),	/* every token now ours */
+	SES_ACT_RELEASE_REFUSED	= BIT(27),	/* NF: our FN was refused */
 };
+
+/* Tokens (Token Item bits, X.225 PI 16): see SES_TOKEN_* in spdu.h. */
+#define SES_TOKENS_ALL	(SES_TOKEN_DATA | SES_TOKEN_MINOR | \
+			 SES_TOKEN_MAJOR | SES_TOKEN_RELEASE)
 
 /**
  * struct ses_spm - protocol machine state of one session
@@ -89,6 +111,15 @@ enum {
  * @fn_sent: this end sent FN
  * @fn_received: the peer sent FN
  * @in_ssdu: a segmented SSDU is being received (enclosure begun)
+ * @token_setting: Token Setting Item (PI 26): on an initiator the
+ *	assignment it proposes, on a responder its choice for tokens the
+ *	CN leaves to the called user (SES_TSI_* per token)
+ * @ac_token_setting: responder: the assignment its AC announces
+ * @ac_has_setting: responder: the CN left a token to its choice
+ * @tokens_avail: tokens the negotiated units make available
+ * @tokens_owned: available tokens this end holds (the peer holds the
+ *	others)
+ * @gtc_sent: GTC sent, GTA not yet received
  */
 struct ses_spm {
 	u8 state;
@@ -104,6 +135,12 @@ struct ses_spm {
 	bool fn_sent;
 	bool fn_received;
 	bool in_ssdu;
+	u8 token_setting;
+	u8 ac_token_setting;
+	bool ac_has_setting;
+	u8 tokens_avail;
+	u8 tokens_owned;
+	bool gtc_sent;
 };
 
 /**
@@ -112,16 +149,27 @@ struct ses_spm {
  * @reason: RF reason code to send (SES_ACT_SEND_RF) or received
  * @abort_td: Transport Disconnect bits for an AB to send
  * @error: errno for SES_ACT_REJECTED
+ * @tokens: tokens given (SEND_GT, TOKEN_GIVE_IND, CONTROL_GIVE_IND) or
+ *	asked for (TOKEN_PLEASE_IND)
  */
 struct ses_spm_out {
 	u32 actions;
 	u8 reason;
 	u8 abort_td;
 	int error;
+	u8 tokens;
 };
 
-/* Functional units an SES end can take part in today. */
-#define SES_FU_SUPPORTED	(0x0001 | 0x0002)
+/*
+ * Functional units an SES end can take part in today: half duplex,
+ * duplex, negotiated release. (The machine also handles the minor and
+ * major tokens for the synchronisation units, which are not yet
+ * negotiated.)
+ */
+#define SES_FU_SUPPORTED	(0x0001 | 0x0002 | 0x0080)
+
+/* The tokens functional units @fu make available (X.225 5.6). */
+u8 ses_spm_tokens_for(u16 fu);
 
 void ses_spm_init(struct ses_spm *spm, bool initiator, u16 fu_proposed);
 

@@ -389,7 +389,7 @@ int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
 		__skb_queue_purge(&q);
 		return err;
 	}
-	if (s->type == SES_SPDU_FN || s->type == SES_SPDU_DN)
+	if (ses_resume_sequenced(s->type))
 		ses_resume_tx_tag(sk, &q, s->type);
 	ses_tx_commit(sk, &q);
 	return 0;
@@ -488,6 +488,39 @@ static bool ses_tx_room(struct sock *sk, size_t len)
 }
 
 /*
+ * Wait up to *@timeo for room for @len octets in the send buffer and the
+ * protocol's memory. Returns 0 (room, without sleeping), 1 (room, after
+ * sleeping: the caller checks its preconditions again) or an errno.
+ * Process context, sk locked (the wait releases it).
+ */
+int ses_tx_wait(struct sock *sk, size_t len, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int slept = 0;
+
+	while (!ses_tx_room(sk, len)) {
+		if (sk->sk_err)
+			return sock_error(sk);
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			return -EPIPE;
+		if (!*timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, timeo,
+			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+			      ses_tx_room(sk, len), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+		slept = 1;
+	}
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	return slept;
+}
+
+/*
  * Queue one SSDU of @len octets from @msg, whole or not at all: the
  * SSDU becomes one DT SPDU (GT + DT prefix), or several with the
  * Enclosure Item when it exceeds the TSDU size the peer accepts. Waits
@@ -499,31 +532,21 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 {
 	struct ses_sock *ses = ses_sk(sk);
 	size_t tsdu_max = ses->spm.tsdu_max_send, seg, done = 0;
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	u8 pre[SES_DT_PREFIX_MAX];
 	struct sk_buff_head q;
 	int err, plen;
 	bool segmented;
 	u8 enc;
 
-	while (!ses_tx_room(sk, len)) {
-		if (sk->sk_err)
-			return sock_error(sk);
-		if (sk->sk_shutdown & SEND_SHUTDOWN)
-			return -EPIPE;
-		if (!timeo)
-			return -EAGAIN;
-		if (signal_pending(current))
-			return sock_intr_errno(timeo);
-		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		add_wait_queue(sk_sleep(sk), &wait);
-		sk_wait_event(sk, &timeo,
-			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-			      ses_tx_room(sk, len), &wait);
-		remove_wait_queue(sk_sleep(sk), &wait);
+	err = ses_tx_wait(sk, len, &timeo);
+	if (err < 0)
+		return err;
+	/* slept: another thread may have given the data token away */
+	if (err > 0) {
+		err = ses_request(sk, SES_EV_SDTREQ);
+		if (err)
+			return err;
 	}
-	if (sk->sk_shutdown & SEND_SHUTDOWN)
-		return -EPIPE;
 
 	__skb_queue_head_init(&q);
 	if (tsdu_max && len + 4 > tsdu_max) {
@@ -645,6 +668,9 @@ static void ses_ssdu_deliver(struct sock *sk)
 		kfree_skb(skb);
 		return;
 	}
+	ses_rx_cb(skb)->prim = SES_PRIM_DATA;
+	ses_rx_cb(skb)->tokens = 0;
+	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
 	ses_rx_charge(sk, skb);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
@@ -671,6 +697,21 @@ void ses_rx_bad(struct sock *sk, int field)
 		/* before COTP is up there is no session to abort: close */
 		ses_session_done(sk, ECONNABORTED);
 	}
+}
+
+/*
+ * A TSDU of two SPDUs: the category 0 one (GT, PT) acts first, when it
+ * does anything (a GT without tokens is the plain data prefix).
+ */
+static void ses_rx_cat0(struct sock *sk, const struct ses_tsdu *t)
+{
+	const struct ses_spdu *c0 = &t->spdu[0];
+
+	if (t->n < 2)
+		return;
+	if (c0->type == SES_SPDU_PT ||
+	    (c0->type == SES_SPDU_GT && (c0->present & SES_P_TOKEN_ITEM)))
+		ses_run_event(sk, ses_spm_spdu_event(c0->type), c0);
 }
 
 /* A DT SPDU starts; @hoff: where its user data starts in this TPDU. */
@@ -713,9 +754,15 @@ static int ses_rx_tsdu(struct sock *sk, const u8 *buf, size_t len)
 		return -EBADMSG;
 	}
 	ses->stats.spdus_received += t->n;
-	s = &t->spdu[t->n - 1];
+	/* recovery's own SPDUs, and numbered ones received twice */
 	if (ses_resume_rx_spdu(sk, t)) {
 		kfree(t);
+		return 0;
+	}
+	ses_rx_cat0(sk, t);
+	s = &t->spdu[t->n - 1];
+	if (t->n == 2 && !ses->tcp) {
+		kfree(t);	/* the category 0 SPDU ended the session */
 		return 0;
 	}
 	if (s->type == SES_SPDU_DT) {
@@ -828,7 +875,8 @@ static void ses_rx_dt_tpdu(struct sock *sk, struct sk_buff *skb, int off,
 	}
 	ses->stats.spdus_received += t->n;
 	hoff = t->spdu[t->n - 1].user_data - peek;
-	err = ses_rx_dt_begin(sk, &t->spdu[t->n - 1]);
+	ses_rx_cat0(sk, t);
+	err = ses->tcp ? ses_rx_dt_begin(sk, &t->spdu[t->n - 1]) : 1;
 	kfree(t);
 	if (err < 0) {
 		ses_rx_bad(sk, SES_MIB_BADSPDU);
@@ -888,6 +936,7 @@ static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
 	ses->tpdu_size = 1U << min_t(u8, code, SES_TPDU_CODE);
 	ses->cotp_state = 1;
 	ses_spm_init(&ses->spm, c->code == SES_COTP_CC, ses->fu);
+	ses->spm.token_setting = ses->token_setting;
 	ses->spm.tsdu_max_recv = ses->tsdu_max;
 	if (c->code == SES_COTP_CR) {
 		memcpy(ses->spm.local_ssel, ses->called_ssel,

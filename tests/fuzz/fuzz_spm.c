@@ -25,13 +25,16 @@
 
 static bool user_event(enum ses_spm_event ev)
 {
-	return ev <= SES_EV_SUABREQ;
+	return ev <= SES_EV_SRELRSP_REJECT;
 }
 
 static void check(const struct ses_spm *m, u8 before, enum ses_spm_event ev,
 		  const struct ses_spm_out *out)
 {
 	assert(m->state < SES_STA_NSTATES);
+	/* only available tokens are ever held */
+	assert(!(m->tokens_owned & ~m->tokens_avail));
+	assert(!(m->tokens_avail & ~SES_TOKENS_ALL));
 	if (out->actions & SES_ACT_REJECTED) {
 		assert(user_event(ev));
 		assert(m->state == before);
@@ -61,6 +64,11 @@ static void relay(const struct ses_spm *from, struct ses_spm *to,
 		{ SES_ACT_SEND_FN, SES_SPDU_FN, SES_EV_FN },
 		{ SES_ACT_SEND_DN, SES_SPDU_DN, SES_EV_DN },
 		{ SES_ACT_SEND_AB, SES_SPDU_AB, SES_EV_AB },
+		{ SES_ACT_SEND_GT, SES_SPDU_GT, SES_EV_GT },
+		{ SES_ACT_SEND_PT, SES_SPDU_PT, SES_EV_PT },
+		{ SES_ACT_SEND_GTC, SES_SPDU_GTC, SES_EV_GTC },
+		{ SES_ACT_SEND_GTA, SES_SPDU_GTA, SES_EV_GTA },
+		{ SES_ACT_SEND_NF, SES_SPDU_NF, SES_EV_NF },
 	};
 	struct ses_spm_out o2;
 	struct ses_spdu s;
@@ -77,6 +85,10 @@ static void relay(const struct ses_spm *from, struct ses_spm *to,
 		else
 			memset(&s, 0, sizeof(s));
 		s.type = map[i].type;
+		if (s.type == SES_SPDU_GT || s.type == SES_SPDU_PT) {
+			s.present |= SES_P_TOKEN_ITEM;
+			s.token_item = out->tokens;
+		}
 		before = to->state;
 		ses_spm_event(to, map[i].ev, &s, &o2);
 		check(to, before, map[i].ev, &o2);
@@ -90,8 +102,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ses_tsdu t;
 	size_t i = 0;
 
-	ses_spm_init(&m[0], true, 0x0002);
-	ses_spm_init(&m[1], false, 0x0003);
+	struct ses_spdu req;
+	u8 b0 = size > 0 ? data[0] : 0, b1 = size > 1 ? data[1] : 0;
+
+	/* the first two octets pick the units and the token setting */
+	ses_spm_init(&m[0], true, 0x0002 | (b0 & 1 ? 0x0001 : 0) |
+		     (b0 & 2 ? 0x0080 : 0));
+	m[0].token_setting = b1;
+	ses_spm_init(&m[1], false, 0x0001 | (b0 & 4 ? 0x0002 : 0) |
+		     (b0 & 8 ? 0x0080 : 0));
+	m[1].token_setting = b0 >> 4;
+	i = size > 2 ? 2 : size;
 	while (i < size) {
 		unsigned int who = data[i] >> 7;
 		enum ses_spm_event ev = (data[i] & 0x7f) % SES_EV_NEVENTS;
@@ -99,6 +120,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		u8 before;
 
 		i++;
+		if (ev == SES_EV_SGTREQ || ev == SES_EV_SPTREQ ||
+		    ev == SES_EV_SRELRSP_REJECT) {
+			/* a request with its parameters: the next octet */
+			memset(&req, 0, sizeof(req));
+			req.type = ev == SES_EV_SGTREQ ? SES_SPDU_GT :
+				   ev == SES_EV_SPTREQ ? SES_SPDU_PT :
+				   SES_SPDU_NF;
+			req.present = SES_P_TOKEN_ITEM;
+			req.token_item = i < size ? data[i++] : 0;
+			s = &req;
+		}
 		if (ev >= SES_EV_CN && ev <= SES_EV_OTHER_SPDU &&
 		    ev != SES_EV_TDISIND && ev != SES_EV_TIM) {
 			size_t len = i < size ? data[i++] : 0;

@@ -771,10 +771,42 @@ static void tc_encoder_reports_enospc(struct tv_ctx *t)
 	TV_EQ(t, ses_spdu_encode(tv_enc_buf, 2, &s), 2);
 }
 
+static void tc_token_spdus_encode_and_round_trip(struct tv_ctx *t)
+{
+	static const u8 ud[] = { 'p', 'l', 's' };
+	struct ses_spdu s;
+
+	tv_init(&s, SES_SPDU_GT);
+	s.present = SES_P_TOKEN_ITEM;
+	s.token_item = SES_TOKEN_DATA | SES_TOKEN_RELEASE;
+	tv_encodes_as(t, &s, "01 03 10 01 41");
+	tv_roundtrip(t, &s);
+
+	tv_init(&s, SES_SPDU_PT);
+	s.present = SES_P_TOKEN_ITEM | SES_P_USER_DATA;
+	s.token_item = SES_TOKEN_DATA;
+	s.user_data = ud;
+	s.user_data_len = sizeof(ud);
+	tv_encodes_as(t, &s, "02 08 10 01 01 c1 03 70 6c 73");
+	tv_roundtrip(t, &s);
+
+	tv_init(&s, SES_SPDU_PT);
+	s.present = SES_P_TOKEN_ITEM;
+	s.token_item = SES_TOKEN_MINOR | SES_TOKEN_MAJOR;
+	tv_encodes_as(t, &s, "02 03 10 01 14");
+
+	tv_init(&s, SES_SPDU_GTC);
+	tv_encodes_as(t, &s, "15 00");
+	tv_init(&s, SES_SPDU_GTA);
+	tv_encodes_as(t, &s, "16 00");
+	tv_init(&s, SES_SPDU_NF);
+	tv_encodes_as(t, &s, "08 00");
+}
+
 static void tc_encoder_rejects_bad_values(struct tv_ctx *t)
 {
 	static const enum ses_spdu_type bad_types[] = {
-		SES_SPDU_INVALID, SES_SPDU_DT, SES_SPDU_GT, SES_SPDU_PT,
+		SES_SPDU_INVALID, SES_SPDU_DT,
 		SES_SPDU_EX, SES_SPDU_MIP, SES_SPDU_AI, SES_SPDU_OA,
 		SES_SPDU_NTYPES,
 	};
@@ -1414,6 +1446,9 @@ struct tv_case {
 
 /* Every case above; the KUnit suite checks that it registers them all. */
 static const struct tv_case tv_cases[] = {
+	{ tc_token_spdus_encode_and_round_trip,
+	  "token_spdus_encode_and_round_trip",
+	  "GT, PT, GTC, GTA and NF encode; GT and PT round-trip" },
 	{ tc_tpkt_gives_its_length, "tpkt_gives_its_length",
 	  "TPKT header with version 3 gives its length" },
 	{ tc_tpkt_short_header_waits, "tpkt_short_header_waits",

@@ -76,6 +76,7 @@ SPDU_KUNIT(ab_round_trips)
 SPDU_KUNIT(aa_encodes_as_two_octets)
 SPDU_KUNIT(encoder_reports_enospc)
 SPDU_KUNIT(encoder_rejects_bad_values)
+SPDU_KUNIT(token_spdus_encode_and_round_trip)
 SPDU_KUNIT(encoder_skips_absent_parameters)
 SPDU_KUNIT(dt_prefix_without_enclosure)
 SPDU_KUNIT(dt_prefix_with_enclosure)
@@ -136,6 +137,7 @@ static struct kunit_case ses_spdu_cases[] = {
 	KUNIT_CASE(aa_encodes_as_two_octets),
 	KUNIT_CASE(encoder_reports_enospc),
 	KUNIT_CASE(encoder_rejects_bad_values),
+	KUNIT_CASE(token_spdus_encode_and_round_trip),
 	KUNIT_CASE(encoder_skips_absent_parameters),
 	KUNIT_CASE(dt_prefix_without_enclosure),
 	KUNIT_CASE(dt_prefix_with_enclosure),

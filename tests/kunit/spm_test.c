@@ -334,6 +334,464 @@ static void spm_tsdu_sizes_are_negotiated_per_direction(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i.tsdu_max_recv, 1000);
 }
 
+
+/* ---- tokens ---- */
+
+#define FU_TOKENS_ALL	(SES_FU_HALF_DUPLEX | SES_FU_MINOR_SYNC | \
+			 SES_FU_MAJOR_SYNC | SES_FU_NEGOTIATED_RELEASE)
+
+static const u8 all_tokens[] = {
+	SES_TOKEN_DATA, SES_TOKEN_MINOR, SES_TOKEN_MAJOR, SES_TOKEN_RELEASE,
+};
+
+/* The unit that makes @token available. */
+static u16 unit_of(u8 token)
+{
+	switch (token) {
+	case SES_TOKEN_DATA:	return SES_FU_HALF_DUPLEX;
+	case SES_TOKEN_MINOR:	return SES_FU_MINOR_SYNC;
+	case SES_TOKEN_MAJOR:	return SES_FU_MAJOR_SYNC;
+	default:		return SES_FU_NEGOTIATED_RELEASE;
+	}
+}
+
+/*
+ * Establish an initiator @a and a responder @b through the CN and AC the
+ * machines build, both proposing @fu, @a proposing @setting and @b
+ * choosing @choice where it is asked to.
+ */
+static void spm_pair(struct kunit *test, struct ses_spm *a, struct ses_spm *b,
+		     u16 fu, u8 setting, u8 choice)
+{
+	struct ses_spm_out out;
+	struct ses_spdu cn, ac;
+
+	spm_ready(a, true, fu);
+	a->token_setting = setting;
+	spm_ready(b, false, fu);
+	b->token_setting = choice;
+	spm_run(a, SES_EV_SCONREQ, NULL, &out);
+	ses_spm_fill_cn(a, &cn);
+	spm_run(b, SES_EV_CN, &cn, &out);
+	KUNIT_ASSERT_TRUE(test, out.actions & SES_ACT_CONNECT_IND);
+	spm_run(b, SES_EV_SCONRSP_ACCEPT, NULL, &out);
+	ses_spm_fill_ac(b, &ac);
+	spm_run(a, SES_EV_AC, &ac, &out);
+	KUNIT_ASSERT_EQ(test, a->state, SES_STA713);
+	KUNIT_ASSERT_EQ(test, b->state, SES_STA713);
+}
+
+/*
+ * A machine in data transfer with units @fu (sync units too, which the
+ * socket does not negotiate yet) holding @owned of their tokens.
+ */
+static void spm_with_tokens(struct kunit *test, struct ses_spm *spm, u16 fu,
+			    u8 owned)
+{
+	spm_establish(test, spm, true);
+	spm->fu = fu;
+	spm->tokens_avail = ses_spm_tokens_for(fu);
+	spm->tokens_owned = owned & spm->tokens_avail;
+}
+
+static struct ses_spdu token_spdu(enum ses_spdu_type type, u8 tokens)
+{
+	struct ses_spdu s = {
+		.type = type,
+		.present = SES_P_TOKEN_ITEM,
+		.token_item = tokens,
+	};
+
+	return s;
+}
+
+static void spm_token_units_make_tokens_available(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_DUPLEX), 0);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_HALF_DUPLEX),
+			SES_TOKEN_DATA);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_MINOR_SYNC),
+			SES_TOKEN_MINOR);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_MINOR_SYNC |
+						 SES_FU_SYMMETRIC_SYNC), 0);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_MAJOR_SYNC),
+			SES_TOKEN_MAJOR);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_ACTIVITY),
+			SES_TOKEN_MAJOR);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(SES_FU_NEGOTIATED_RELEASE),
+			SES_TOKEN_RELEASE);
+	KUNIT_EXPECT_EQ(test, ses_spm_tokens_for(FU_TOKENS_ALL),
+			SES_TOKEN_ALL);
+}
+
+/* Initial assignment: each Token Setting value, for data and release. */
+static void spm_initial_tokens_follow_the_token_setting(struct kunit *test)
+{
+	static const struct {
+		u8 setting, choice, initiator_holds;
+	} cases[] = {
+		{ 0x00, 0x00, SES_TOKEN_DATA | SES_TOKEN_RELEASE },
+		{ 0x41, 0x00, 0 },
+		{ 0x01, 0x00, SES_TOKEN_RELEASE },
+		{ 0x40, 0x00, SES_TOKEN_DATA },
+		/* the listener decides: it takes what its setting says */
+		{ 0x82, 0x41, 0 },
+		{ 0x82, 0x00, SES_TOKEN_DATA | SES_TOKEN_RELEASE },
+		{ 0x82, 0x01, SES_TOKEN_RELEASE },
+		{ 0x02, 0x40, SES_TOKEN_DATA | SES_TOKEN_RELEASE },
+	};
+	u16 fu = SES_FU_HALF_DUPLEX | SES_FU_NEGOTIATED_RELEASE;
+	struct ses_spm a, b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		spm_pair(test, &a, &b, fu, cases[i].setting, cases[i].choice);
+		KUNIT_EXPECT_EQ_MSG(test, a.tokens_avail,
+				    SES_TOKEN_DATA | SES_TOKEN_RELEASE,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, b.tokens_avail, a.tokens_avail,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, a.tokens_owned,
+				    cases[i].initiator_holds, "case %u", i);
+		/* each token is held at exactly one end */
+		KUNIT_EXPECT_EQ_MSG(test, a.tokens_owned ^ b.tokens_owned,
+				    a.tokens_avail, "case %u", i);
+	}
+	/* the CN says nothing about tokens when no unit has one */
+	spm_pair(test, &a, &b, SES_FU_DUPLEX, 0x41, 0);
+	KUNIT_EXPECT_EQ(test, a.tokens_avail, 0);
+	KUNIT_EXPECT_EQ(test, b.tokens_owned, 0);
+}
+
+/* The responder removes a unit: its token does not exist at either end. */
+static void spm_responder_removing_a_unit_removes_its_token(struct kunit *test)
+{
+	struct ses_spm a, b;
+	struct ses_spm_out out;
+	struct ses_spdu cn, ac;
+
+	spm_ready(&a, true, SES_FU_HALF_DUPLEX | SES_FU_NEGOTIATED_RELEASE);
+	spm_ready(&b, false, SES_FU_HALF_DUPLEX);
+	spm_run(&a, SES_EV_SCONREQ, NULL, &out);
+	ses_spm_fill_cn(&a, &cn);
+	spm_run(&b, SES_EV_CN, &cn, &out);
+	spm_run(&b, SES_EV_SCONRSP_ACCEPT, NULL, &out);
+	ses_spm_fill_ac(&b, &ac);
+	spm_run(&a, SES_EV_AC, &ac, &out);
+	KUNIT_EXPECT_EQ(test, a.fu, SES_FU_HALF_DUPLEX);
+	KUNIT_EXPECT_EQ(test, a.tokens_avail, SES_TOKEN_DATA);
+	KUNIT_EXPECT_EQ(test, b.tokens_avail, SES_TOKEN_DATA);
+}
+
+/*
+ * Every token x every state x every token primitive (give and please
+ * requests, GT and PT received).
+ */
+static void spm_token_matrix(struct kunit *test)
+{
+	enum { ST_713_HELD, ST_713_PEER, ST_713_NOUNIT, ST_03, ST_09, ST_16,
+	       ST_01C, ST_N };
+	struct ses_spdu fn = { .type = SES_SPDU_FN };
+	struct ses_spm_out out;
+	struct ses_spm spm;
+	unsigned int i, st;
+
+	for (i = 0; i < ARRAY_SIZE(all_tokens); i++) {
+		u8 t = all_tokens[i];
+
+		for (st = 0; st < ST_N; st++) {
+			enum ses_spm_event evs[] = {
+				SES_EV_SGTREQ, SES_EV_SPTREQ,
+				SES_EV_GT, SES_EV_PT,
+			};
+			unsigned int e;
+
+			for (e = 0; e < ARRAY_SIZE(evs); e++) {
+				struct ses_spdu s = token_spdu(
+					e == 0 || e == 2 ? SES_SPDU_GT :
+					SES_SPDU_PT, t);
+				bool req = e < 2;
+				u8 before;
+
+				switch (st) {
+				case ST_713_HELD:
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL, t);
+					break;
+				case ST_713_PEER:
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL, 0);
+					break;
+				case ST_713_NOUNIT:
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL &
+							~unit_of(t),
+							SES_TOKEN_ALL);
+					break;
+				case ST_03:	/* FN sent: all held */
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL,
+							SES_TOKEN_ALL);
+					spm_run(&spm, SES_EV_SRELREQ, NULL,
+						&out);
+					KUNIT_ASSERT_EQ(test, spm.state,
+							SES_STA03);
+					break;
+				case ST_09:	/* FN received: none held */
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL, 0);
+					spm_run(&spm, SES_EV_FN, &fn, &out);
+					KUNIT_ASSERT_EQ(test, spm.state,
+							SES_STA09);
+					break;
+				case ST_16:
+					spm_with_tokens(test, &spm,
+							FU_TOKENS_ALL, t);
+					spm_run(&spm, SES_EV_SUABREQ, NULL,
+						&out);
+					break;
+				default:
+					spm_ready(&spm, true, FU_TOKENS_ALL);
+					break;
+				}
+				before = spm.tokens_owned;
+				spm_run(&spm, evs[e], &s, &out);
+
+				if (req && st == ST_713_HELD && e == 0) {
+					/* give what is held: GT */
+					KUNIT_EXPECT_EQ(test, out.actions,
+							(u32)SES_ACT_SEND_GT);
+					KUNIT_EXPECT_EQ(test, spm.tokens_owned,
+							before & ~t);
+				} else if (req && st == ST_713_PEER && e == 1) {
+					/* ask for what the peer holds: PT */
+					KUNIT_EXPECT_EQ(test, out.actions,
+							(u32)SES_ACT_SEND_PT);
+					KUNIT_EXPECT_EQ(test, spm.tokens_owned,
+							before);
+				} else if (req) {
+					int want = -ENOTCONN;
+
+					if (st == ST_713_HELD)
+						want = -EALREADY;
+					else if (st == ST_713_PEER)
+						want = -EPERM;
+					else if (st == ST_713_NOUNIT)
+						want = -EOPNOTSUPP;
+					KUNIT_EXPECT_EQ_MSG(test, out.actions,
+						(u32)SES_ACT_REJECTED,
+						"token %x state %u ev %u",
+						t, st, e);
+					KUNIT_EXPECT_EQ_MSG(test, out.error,
+						want, "token %x state %u ev %u",
+						t, st, e);
+					KUNIT_EXPECT_EQ(test, spm.tokens_owned,
+							before);
+				} else if (st == ST_713_PEER && e == 2) {
+					/* the peer gives what it held */
+					KUNIT_EXPECT_EQ(test, out.actions,
+						(u32)SES_ACT_TOKEN_GIVE_IND);
+					KUNIT_EXPECT_EQ(test, out.tokens, t);
+					KUNIT_EXPECT_EQ(test, spm.tokens_owned,
+							before | t);
+				} else if ((st == ST_713_HELD ||
+					    st == ST_713_PEER) && e == 3) {
+					/* a please, even one that crossed a GT */
+					KUNIT_EXPECT_EQ(test, out.actions,
+						(u32)SES_ACT_TOKEN_PLEASE_IND);
+					KUNIT_EXPECT_EQ(test, out.tokens, t);
+				} else if ((st == ST_03 && e == 3) ||
+					   st == ST_16) {
+					/* crossed our FN, or after AB: dropped */
+					KUNIT_EXPECT_EQ_MSG(test, out.actions,
+						0U, "token %x state %u ev %u",
+						t, st, e);
+				} else {
+					/* a wire violation: AB */
+					KUNIT_EXPECT_TRUE_MSG(test,
+						out.actions &
+						SES_ACT_PROTOCOL_ERROR,
+						"token %x state %u ev %u",
+						t, st, e);
+					KUNIT_EXPECT_EQ(test, spm.state,
+							SES_STA16);
+				}
+			}
+		}
+	}
+}
+
+static void spm_token_requests_need_a_valid_token_set(struct kunit *test)
+{
+	static const u8 bad[] = { 0, 0x02, 0x80, 0x08 | SES_TOKEN_DATA };
+	struct ses_spm_out out;
+	struct ses_spm spm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct ses_spdu gt = token_spdu(SES_SPDU_GT, bad[i]);
+		struct ses_spdu pt = token_spdu(SES_SPDU_PT, bad[i]);
+
+		spm_with_tokens(test, &spm, FU_TOKENS_ALL, SES_TOKEN_DATA);
+		spm_run(&spm, SES_EV_SGTREQ, &gt, &out);
+		KUNIT_EXPECT_EQ(test, out.error, -EINVAL);
+		spm_run(&spm, SES_EV_SPTREQ, &pt, &out);
+		KUNIT_EXPECT_EQ(test, out.error, -EINVAL);
+		/* and a PT or GT without tokens on the wire is a violation */
+		if (!bad[i]) {
+			pt.present = 0;
+			spm_run(&spm, SES_EV_PT, &pt, &out);
+			KUNIT_EXPECT_TRUE(test,
+					  out.actions & SES_ACT_PROTOCOL_ERROR);
+			spm_with_tokens(test, &spm, FU_TOKENS_ALL, 0);
+			gt.present = 0;
+			spm_run(&spm, SES_EV_GT, &gt, &out);
+			KUNIT_EXPECT_TRUE(test,
+					  out.actions & SES_ACT_PROTOCOL_ERROR);
+		}
+	}
+}
+
+/* Half duplex: the data token decides who sends, and it moves. */
+static void spm_data_token_alternates_the_sender(struct kunit *test)
+{
+	struct ses_spdu dt = { .type = SES_SPDU_DT };
+	struct ses_spdu gt = token_spdu(SES_SPDU_GT, SES_TOKEN_DATA);
+	struct ses_spm_out out;
+	struct ses_spm a, b;
+	int turn;
+
+	spm_pair(test, &a, &b, SES_FU_HALF_DUPLEX, 0, 0);
+	for (turn = 0; turn < 4; turn++) {
+		struct ses_spm *hold = turn & 1 ? &b : &a;
+		struct ses_spm *wait = turn & 1 ? &a : &b;
+
+		spm_run(hold, SES_EV_SDTREQ, NULL, &out);
+		KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_DT);
+		spm_run(wait, SES_EV_SDTREQ, NULL, &out);
+		KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_REJECTED);
+		KUNIT_EXPECT_EQ(test, out.error, -EPERM);
+		spm_run(wait, SES_EV_DT, &dt, &out);
+		KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_DELIVER);
+		spm_run(hold, SES_EV_SGTREQ, &gt, &out);
+		KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_GT);
+		spm_run(wait, SES_EV_GT, &gt, &out);
+		KUNIT_EXPECT_EQ(test, out.actions,
+				(u32)SES_ACT_TOKEN_GIVE_IND);
+	}
+	/* DT from a peer that does not hold the data token: AB */
+	spm_run(&a, SES_EV_DT, &dt, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
+/* S-RELEASE needs every available token, at both ends. */
+static void spm_release_needs_every_token(struct kunit *test)
+{
+	struct ses_spdu fn = { .type = SES_SPDU_FN };
+	struct ses_spm_out out;
+	struct ses_spm spm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(all_tokens); i++) {
+		spm_with_tokens(test, &spm, FU_TOKENS_ALL,
+				SES_TOKEN_ALL & ~all_tokens[i]);
+		spm_run(&spm, SES_EV_SRELREQ, NULL, &out);
+		KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_REJECTED);
+		KUNIT_EXPECT_EQ(test, out.error, -EPERM);
+		KUNIT_EXPECT_EQ(test, spm.state, SES_STA713);
+		/* the peer cannot have sent FN either: it lacks one */
+		spm_with_tokens(test, &spm, FU_TOKENS_ALL, all_tokens[i]);
+		spm_run(&spm, SES_EV_FN, &fn, &out);
+		KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+	}
+	spm_with_tokens(test, &spm, FU_TOKENS_ALL, SES_TOKEN_ALL);
+	spm_run(&spm, SES_EV_SRELREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_FN);
+	/* with tokens, an FN cannot cross ours */
+	spm_run(&spm, SES_EV_FN, &fn, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
+static void spm_negotiated_release_may_be_refused(struct kunit *test)
+{
+	struct ses_spdu fn = { .type = SES_SPDU_FN };
+	struct ses_spdu nf = { .type = SES_SPDU_NF };
+	struct ses_spm_out out;
+	struct ses_spm a, b;
+
+	spm_pair(test, &a, &b, SES_FU_DUPLEX | SES_FU_NEGOTIATED_RELEASE,
+		 0, 0);
+	KUNIT_EXPECT_EQ(test, a.tokens_owned, SES_TOKEN_RELEASE);
+	KUNIT_EXPECT_EQ(test, b.tokens_owned, 0);
+	spm_run(&b, SES_EV_SRELREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.error, -EPERM);
+	spm_run(&a, SES_EV_SRELREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_FN);
+	spm_run(&b, SES_EV_FN, &fn, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_RELEASE_IND);
+	spm_run(&b, SES_EV_SRELRSP_REJECT, &nf, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_NF);
+	KUNIT_EXPECT_EQ(test, b.state, SES_STA713);
+	spm_run(&a, SES_EV_NF, &nf, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_RELEASE_REFUSED);
+	KUNIT_EXPECT_EQ(test, a.state, SES_STA713);
+	/* the session goes on: data both ways, then a release accepted */
+	spm_run(&a, SES_EV_SDTREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_DT);
+	spm_run(&a, SES_EV_SRELREQ, NULL, &out);
+	spm_run(&b, SES_EV_FN, &fn, &out);
+	spm_run(&b, SES_EV_SRELRSP, NULL, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_SEND_DN);
+
+	/* without the unit there is no refusing, nor NF on the wire */
+	spm_pair(test, &a, &b, SES_FU_DUPLEX, 0, 0);
+	spm_run(&a, SES_EV_SRELREQ, NULL, &out);
+	spm_run(&b, SES_EV_FN, &fn, &out);
+	spm_run(&b, SES_EV_SRELRSP_REJECT, &nf, &out);
+	KUNIT_EXPECT_EQ(test, out.error, -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, b.state, SES_STA09);
+	spm_run(&a, SES_EV_NF, &nf, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
+static void spm_control_give_hands_over_every_token(struct kunit *test)
+{
+	struct ses_spdu gtc = { .type = SES_SPDU_GTC };
+	struct ses_spdu gta = { .type = SES_SPDU_GTA };
+	u16 fu = FU_TOKENS_ALL | SES_FU_ACTIVITY;
+	struct ses_spm_out out;
+	struct ses_spm spm;
+
+	/* not without activity management */
+	spm_with_tokens(test, &spm, FU_TOKENS_ALL, SES_TOKEN_ALL);
+	spm_run(&spm, SES_EV_SCGREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.error, -EOPNOTSUPP);
+	spm_run(&spm, SES_EV_GTC, &gtc, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+	/* not without every token */
+	spm_with_tokens(test, &spm, fu, SES_TOKEN_DATA);
+	spm_run(&spm, SES_EV_SCGREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.error, -EPERM);
+	/* given: nothing held until the peer acknowledges */
+	spm_with_tokens(test, &spm, fu, SES_TOKEN_ALL);
+	spm_run(&spm, SES_EV_SCGREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)SES_ACT_SEND_GTC);
+	KUNIT_EXPECT_EQ(test, spm.tokens_owned, 0);
+	spm_run(&spm, SES_EV_SRELREQ, NULL, &out);
+	KUNIT_EXPECT_EQ(test, out.error, -EPERM);
+	spm_run(&spm, SES_EV_GTA, &gta, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, 0U);
+	KUNIT_EXPECT_EQ(test, spm.state, SES_STA713);
+	/* received: every token, and GTA back */
+	spm_run(&spm, SES_EV_GTC, &gtc, &out);
+	KUNIT_EXPECT_EQ(test, out.actions, (u32)(SES_ACT_CONTROL_GIVE_IND |
+						 SES_ACT_SEND_GTA));
+	KUNIT_EXPECT_EQ(test, spm.tokens_owned, SES_TOKEN_ALL);
+	/* a GTA nobody asked for */
+	spm_run(&spm, SES_EV_GTA, &gta, &out);
+	KUNIT_EXPECT_TRUE(test, out.actions & SES_ACT_PROTOCOL_ERROR);
+}
+
 static struct kunit_case ses_spm_cases[] = {
 	KUNIT_CASE(spm_initiator_establishes_on_ac),
 	KUNIT_CASE(spm_responder_accepts_cn),
@@ -353,6 +811,15 @@ static struct kunit_case ses_spm_cases[] = {
 	KUNIT_CASE(spm_user_abort_waits_with_tim),
 	KUNIT_CASE(spm_transport_loss_in_data_transfer_is_reported),
 	KUNIT_CASE(spm_tsdu_sizes_are_negotiated_per_direction),
+	KUNIT_CASE(spm_token_units_make_tokens_available),
+	KUNIT_CASE(spm_initial_tokens_follow_the_token_setting),
+	KUNIT_CASE(spm_responder_removing_a_unit_removes_its_token),
+	KUNIT_CASE(spm_token_matrix),
+	KUNIT_CASE(spm_token_requests_need_a_valid_token_set),
+	KUNIT_CASE(spm_data_token_alternates_the_sender),
+	KUNIT_CASE(spm_release_needs_every_token),
+	KUNIT_CASE(spm_negotiated_release_may_be_refused),
+	KUNIT_CASE(spm_control_give_hands_over_every_token),
 	{}
 };
 

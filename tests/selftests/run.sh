@@ -31,14 +31,20 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_recovery"}
+PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_tokens ses_recovery"}
 LO_ONLY=${SES_LO_ONLY:-"ses_adversary ses_lifecycle"}
 CONFIGS=${SES_CONFIGS:-"lo-v4 lo-v6 veth-v4 veth-v6"}
 PROG_TIMEOUT=${SES_PROG_TIMEOUT:-240}
 BUDGET=${SES_BUDGET:-720}
 RESULTS=${SES_RESULTS:-/tmp}
 CAPTURE_PORT=10102
-CAPTURE_TEST=data_and_release_for_the_wire_capture
+# the test of each program that makes traffic for the capture
+capture_test() {	# PROG
+	case $1 in
+	ses_release) echo data_and_release_for_the_wire_capture ;;
+	ses_tokens)  echo tokens_for_the_wire_capture ;;
+	esac
+}
 NS_A=ses-a
 NS_B=ses-b
 
@@ -124,13 +130,13 @@ lo_only() {		# PROG: runs in the lo-* configurations only?
 	return 1
 }
 
-config_args() {		# CONFIG -> "NETNS|ARGS..."
+config_args() {		# CONFIG PROG -> "NETNS|ARGS..."
 	case $1 in
 	lo-v4)   echo "|-4 -a 127.0.0.1" ;;
 	lo-v6)   echo "|-6 -a ::1" ;;
 	veth-v4) echo "$NS_A|-4 -a 10.77.0.1 -C $NS_B" ;;
 	veth-v6) echo "$NS_A|-6 -a fd77::1 -C $NS_B" ;;
-	capture) echo "|-4 -a 127.0.0.1 -p $CAPTURE_PORT -t $CAPTURE_TEST" ;;
+	capture) echo "|-4 -a 127.0.0.1 -p $CAPTURE_PORT -t $(capture_test "$2")" ;;
 	esac
 }
 
@@ -151,7 +157,7 @@ run_prog() {		# PROG CONFIG
 	local label="$prog/$cfg" line t
 	local -A seen=()
 
-	spec=$(config_args "$cfg")
+	spec=$(config_args "$cfg" "$prog")
 	ns=${spec%%|*}
 	args=${spec#*|}
 	out="$TMP/$prog.$cfg.out"
@@ -162,7 +168,7 @@ run_prog() {		# PROG CONFIG
 	fi
 	local expected
 	if [ "$cfg" = capture ]; then
-		expected=$(list_tests "$prog" "$CAPTURE_TEST")
+		expected=$(list_tests "$prog" "$(capture_test "$prog")")
 	else
 		expected=$(list_tests "$prog")
 	fi
@@ -247,6 +253,7 @@ run_capture() {
 		echo "# tcpdump not found: no capture for tshark-check.sh"
 	fi
 	run_prog ses_release capture
+	case " $PROGS " in *" ses_tokens "*) run_prog ses_tokens capture ;; esac
 	if [ -n "$pid" ]; then
 		sleep 0.5
 		kill -INT $pid 2>/dev/null

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Decodes the capture run.sh made inside the VM (tcpdump on lo, port
-# 10102, during ses_release's data_and_release_for_the_wire_capture) with
+# 10102, during ses_release's data_and_release_for_the_wire_capture and
+# ses_tokens's tokens_for_the_wire_capture) with
 # tshark on the host and prints TAP: the session's TPDUs and SPDUs must
 # decode as what they are, with nothing malformed and no expert error.
 #
@@ -17,7 +18,7 @@ set -u
 
 PCAP=${1:-}
 PORT=${2:-10102}
-PLAN=9
+PLAN=11
 n=0
 fails=0
 
@@ -117,6 +118,15 @@ ok $? "FN decodes as SES FINISH ($c)"
 c=$(count_spdus 10)
 [ "$c" -ge 1 ] && [ "$(spdu_lines 'DISCONNECT (DN) SPDU')" -ge 1 ]
 ok $? "DN decodes as SES DISCONNECT ($c)"
+
+c=$(count_spdus 2)
+[ "$c" -ge 1 ] &&
+	[ "$(grep -c -E 'Please tokens PDU|PLEASE TOKENS \(PT\) SPDU' "$TMP/verbose")" -ge 1 ]
+ok $? "PT decodes as SES PLEASE TOKENS ($c)"
+
+ti=$(grep -c "Token Item" "$TMP/verbose")
+[ "$ti" -ge 2 ]
+ok $? "the Token Items of GT and PT decode ($ti)"
 
 bad=$(awk -F'|' '$6 != "" { print $1 }' "$TMP/fields" | xargs)
 grep -q "Malformed Packet" "$TMP/verbose" && bad="$bad (Malformed Packet)"

@@ -18,6 +18,12 @@ cat /tmp/received.txt
 echo "== counters (/proc/net/ses_stat) =="
 grep -E 'Opens|Aborts' /proc/net/ses_stat
 
+echo "== half duplex: only the holder of the data token speaks, then gives it =="
+"$NC" -T 6 -l 7001 &
+server=$!
+sleep 0.5
+"$NC" -T 6 127.0.0.1 7001
+wait "$server"
 echo
 echo "== recovery: the link under a session goes down and comes back =="
 # Two network namespaces joined by a veth pair; the listener in one, the

@@ -73,6 +73,110 @@ enum {
 	SES_TIM_TIMEOUT,	/* int, milliseconds (>= 1): X.225 TIM */
 	SES_ABORT,		/* set: int, abort now with AB (value ignored) */
 	SES_ABORT_REASON,	/* get: int, SES_ABORT_* cause of the last abort */
+	/*
+	 * int, SES_TS_* per token (X.225 PI 26): set before connect (the
+	 * initial assignment proposed) or on a listener (its choice where
+	 * the initiator leaves it to the called user)
+	 */
+	SES_TOKEN_SETTING,
+	SES_TOKENS,		/* get: int, SES_TOKEN_* bits this end holds */
+	/* get: int, SES_TOKEN_* bits the negotiated units make available */
+	SES_TOKENS_AVAILABLE,
+};
+
+/*
+ * Tokens (X.225 Token Item, PI 16), as bits of SES_TOKENS,
+ * ses_sndinfo.tokens and ses_rcvinfo.tokens. A token exists only when
+ * its functional unit was negotiated: data with half duplex, minor with
+ * minor synchronize, major with major synchronize or activity
+ * management, release with negotiated release.
+ */
+#define SES_TOKEN_DATA		0x01
+#define SES_TOKEN_MINOR		0x04
+#define SES_TOKEN_MAJOR		0x10
+#define SES_TOKEN_RELEASE	0x40
+#define SES_TOKEN_ALL		(SES_TOKEN_DATA | SES_TOKEN_MINOR | \
+				 SES_TOKEN_MAJOR | SES_TOKEN_RELEASE)
+
+/*
+ * Initial token assignment (SES_TOKEN_SETTING): two bits per token at
+ * SES_TS_SHIFT_*; each field holds one SES_TS_* value. 0 (every token
+ * on the initiator's side) is the default.
+ */
+#define SES_TS_INITIATOR	0
+#define SES_TS_RESPONDER	1
+#define SES_TS_CALLED_CHOICE	2	/* initiator only: the listener decides */
+#define SES_TS_SHIFT_DATA	0
+#define SES_TS_SHIFT_MINOR	2
+#define SES_TS_SHIFT_MAJOR	4
+#define SES_TS_SHIFT_RELEASE	6
+
+/*
+ * Session service primitives. A sendmsg() with a SES_SNDINFO control
+ * message (level SOL_SES) requests ses_sndinfo.primitive; without one it
+ * is S-DATA. Every recvmsg() returns one record: an SSDU (S-DATA) or an
+ * indication, in the order the peer sent them; indications carry
+ * SES_MSG_NOTIFICATION in msg_flags and, like SSDUs, a SES_RCVINFO
+ * control message when the caller gives room for it.
+ */
+enum ses_primitive {
+	SES_PRIM_DATA = 0,	/* S-DATA: one SSDU */
+	SES_PRIM_TOKEN_GIVE,	/* S-TOKEN-GIVE: .tokens, no user data */
+	SES_PRIM_TOKEN_PLEASE,	/* S-TOKEN-PLEASE: .tokens, user data */
+	SES_PRIM_CONTROL_GIVE,	/* S-CONTROL-GIVE: every token (activity
+				 * management only)
+				 */
+	SES_PRIM_RELEASE,	/* indication: the peer asks to release (FN,
+				 * negotiated release): answer with
+				 * shutdown(SHUT_WR) or close() to accept, or
+				 * SES_PRIM_RELEASE_REFUSE
+				 */
+	SES_PRIM_RELEASE_REFUSE, /* request: refuse that release (NF, user
+				  * data); indication: the peer refused this
+				  * end's release and the session goes on
+				  */
+};
+
+/* Control message types at level SOL_SES. */
+enum {
+	SES_SNDINFO = 1,	/* sendmsg: struct ses_sndinfo */
+	SES_RCVINFO,		/* recvmsg: struct ses_rcvinfo */
+};
+
+/* recvmsg() msg_flags bit of an indication (SCTP's MSG_NOTIFICATION). */
+#define SES_MSG_NOTIFICATION	0x8000
+
+/**
+ * struct ses_sndinfo - the primitive a sendmsg() requests
+ * @primitive: enum ses_primitive
+ * @tokens: SES_TOKEN_* bits (TOKEN_GIVE, TOKEN_PLEASE)
+ * @serial: reserved for synchronisation primitives, 0
+ * @flags: reserved, 0
+ */
+struct ses_sndinfo {
+	__u32 primitive;
+	__u32 tokens;
+	__u32 serial;
+	__u32 flags;
+};
+
+/**
+ * struct ses_rcvinfo - what one recvmsg() record is
+ * @primitive: enum ses_primitive
+ * @tokens: SES_TOKEN_* bits given (TOKEN_GIVE, CONTROL_GIVE) or asked
+ *	for (TOKEN_PLEASE)
+ * @serial: reserved for synchronisation primitives, 0
+ * @flags: reserved, 0
+ * @tokens_held: SES_TOKEN_* bits this end held once the record was
+ *	received
+ */
+struct ses_rcvinfo {
+	__u32 primitive;
+	__u32 tokens;
+	__u32 serial;
+	__u32 flags;
+	__u32 tokens_held;
+	__u32 reserved;
 };
 
 /*
