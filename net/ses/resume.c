@@ -974,6 +974,16 @@ bool ses_resume_transport_lost(struct sock *sk, int state, int err)
 		 */
 		if (!ses_rec_recoverable(sk) || state == TCP_CLOSE_WAIT)
 			return false;
+		/*
+		 * A reset after an AB (the aborting end had unread data):
+		 * what TCP still holds is read first, unless the user
+		 * stopped reading; anything unacknowledged is replayed.
+		 */
+		if (ses_sk(sk)->tcp &&
+		    (tcp_inq(ses_sk(sk)->tcp->sk) ||
+		     !skb_queue_empty(&ses_sk(sk)->rx_queue)) &&
+		    atomic_read(&sk->sk_rmem_alloc) < READ_ONCE(sk->sk_rcvbuf))
+			return false;
 		ses_rec_suspend(sk, err ?: ECONNRESET);
 		return true;
 	default:
