@@ -1,16 +1,16 @@
 # SES top-level Makefile: the module (against KDIR), the test kernels and VM, and the test,
 # demo and benchmark flows. `make test` ends with one line "N passed, N failed".
 # Results of test/run/bench go to out/ (gitignored).
-# Two VM kernels (tests/vm/build-kernel.sh): `make test` runs the suites on the normal one;
-# `make test TEST_FLAVOUR=debug` runs them on the debug one (KASAN, lockdep, kmemleak, debug
-# objects, fault injection) -- to become the default once a full debug run is green and its
-# cold CI time is measured. `make run` and `make bench` use the normal one. The module is built
-# in the tree against the kernel of the target that runs it; switching kernels rebuilds it.
+# Two VM kernels (tests/vm/build-kernel.sh): `make test` runs the suites on the debug one
+# (KASAN, lockdep, kmemleak, debug objects, fault injection); `make test TEST_FLAVOUR=normal`
+# on the normal one, several times faster, for quick iterations. `make run` and `make bench`
+# use the normal one. The module is built in the tree against the kernel of the target that
+# runs it; switching kernels rebuilds it.
 KVER      := $(shell uname -r)
 SES_CACHE ?= $(HOME)/.cache/ses
 VM_KDIR   := $(SES_CACHE)/build
 VM_KDIR_DEBUG := $(SES_CACHE)/build-debug
-TEST_FLAVOUR ?= normal
+TEST_FLAVOUR ?= debug
 KDIR      ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,$(VM_KDIR))
 OUT       := $(CURDIR)/out
 KUNIT     := $(if $(wildcard tests/kunit/Kbuild tests/kunit/Makefile),CONFIG_SES_KUNIT_TEST=m)

@@ -95,10 +95,14 @@ static void ses_strp_rcv(struct strparser *strp, struct sk_buff *skb)
 	struct ses_sock *ses = container_of(strp, struct ses_sock, strp);
 	struct sock *sk = &ses->inet.sk;
 
-	skb_queue_tail(&ses->rx_queue, skb);
+	/*
+	 * Count it before queueing it: once on rx_queue, the worker (on
+	 * another CPU) may take and free it at once.
+	 */
 	if (atomic_add_return(skb->truesize, &ses->rx_bytes) >
 	    READ_ONCE(sk->sk_rcvbuf) || ses_resume_rx_hold(ses))
 		strp_pause(strp);
+	skb_queue_tail(&ses->rx_queue, skb);
 	ses_queue_work(sk, SES_EV_RX);
 }
 

@@ -9,7 +9,8 @@
 # the VM. SES_BUDGET, SES_PROG_TIMEOUT, SES_PROGS, SES_CONFIGS (tests/selftests/run.sh) and
 # SES_FAULT (0: no fault-injection pass), SES_FAULT_PROBABILITY, SES_FAULT_BUDGET,
 # SES_FAULT_PROG_TIMEOUT (init.sh, debug kernel), when set, are passed on to the VM; so are
-# the kernel parameters in SES_VM_APPEND.
+# the kernel parameters in SES_VM_APPEND. SES_VM_ROOT_CACHE sets the root share's 9p cache mode
+# (default: none for normal, loose for debug), SES_VM_MACHINE qemu's machine (default pc).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-test} script=
@@ -21,12 +22,16 @@ done
 cache=${SES_CACHE:-$HOME/.cache/ses}
 flavour=${SES_FLAVOUR:-normal} extra=
 case "$flavour" in
-normal) kbuild=$cache/build       modroot=$cache/modroot       vm_timeout=1800 ;;
+normal) kbuild=$cache/build       modroot=$cache/modroot       vm_timeout=1800 rootcache= ;;
 debug)  kbuild=$cache/build-debug modroot=$cache/modroot-debug vm_timeout=3600
+        # Its fork and exec over 9p cost 5-10 times more: cache the read-only root's pages
+        # (a file changed on the host while the VM runs may then be seen stale).
+        rootcache=loose
         # The debug kernel's ACPI interpreter runs pc's _PRT loop (PCI interrupt routing) so
         # slowly under TCG that ACPICA aborts it after 30 s and a virtio device gets no IRQ
         # (the 9p mount then hangs): route PCI interrupts from the BIOS's $PIR table instead.
-        extra="pci=noacpi" ;;
+        # kasan_multi_shot: every KASAN report, not just the first.
+        extra="pci=noacpi kasan_multi_shot" ;;
 *) echo "run-vm: unknown SES_FLAVOUR '$flavour' (normal or debug)" >&2; exit 2 ;;
 esac
 bz=${SES_BZIMAGE:-$kbuild/arch/x86/boot/bzImage}
@@ -37,7 +42,8 @@ exec 9>"$cache/vm.lock"
 flock 9   # one VM at a time (2 cores)
 rm -f "$results"/console.log "$results"/*.tap "$results"/*.pcap* "$results"/kmemleak*.txt "$results"/failslab.log
 
-append="root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144"
+rootcache=${SES_VM_ROOT_CACHE-$rootcache}  # 9p cache mode of the root: none (default) or loose
+append="root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144${rootcache:+,cache=$rootcache}"
 append+=" ro console=ttyS0 tsc=reliable panic=-1 init=$repo/tests/vm/init.sh"
 append+=" ses_repo=$repo ses_results=$results ses_mode=$mode ses_flavour=$flavour"
 append+=" ses_kbuild=$kbuild ses_modroot=$modroot${script:+ ses_exec=$script}"
