@@ -12,6 +12,14 @@
  *                                 token's holder says one line and
  *                                 gives the token, TURNS times (the
  *                                 initiator starts), then releases
+ *   sesnc ... -i MS               wait MS milliseconds between the
+ *                                 numbered SSDUs
+ *   sesnc ... -t MS               detect a dead transport within about
+ *                                 MS (SES_USER_TIMEOUT, SES_KEEPALIVE)
+ *                                 and reconnect at most MS/4 apart
+ *
+ * The listener checks numbered SSDUs ("message N ...") and reports how
+ * many were lost, duplicated or out of order.
  *
  * Prints "sesnc: ..." status lines on standard error.
  */
@@ -23,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ses.h>
@@ -51,9 +60,36 @@ static void show_session(int fd, const char *who)
 	if (getsockopt(fd, SOL_SES, SES_INFO, &info, &len))
 		die("getsockopt SES_INFO");
 	fprintf(stderr,
-		"sesnc: %s: session version %u, functional units 0x%04x, TPDU %u octets\n",
+		"sesnc: %s: session version %u, functional units 0x%04x, TPDU %u octets, %s\n",
 		who, info.protocol_version, info.functional_units,
-		info.tpdu_size);
+		info.tpdu_size, info.extensions & SES_EXT_RECOVERY ?
+		"recovery negotiated" : "plain ISO session");
+}
+
+static void show_recovery(int fd, const char *who)
+{
+	struct ses_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, SOL_SES, SES_INFO, &info, &len) ||
+	    !(info.extensions & SES_EXT_RECOVERY))
+		return;
+	fprintf(stderr,
+		"sesnc: %s: resumed %u times, %llu SSDUs replayed, %llu duplicates dropped\n",
+		who, info.resumes, (unsigned long long)info.replayed,
+		(unsigned long long)info.duplicates);
+}
+
+/* Fast dead-peer detection and reconnects, for demos. */
+static void set_recovery_timers(int fd, int ms)
+{
+	int quarter = ms / 4 > 0 ? ms / 4 : 1;
+
+	if (!ms)
+		return;
+	setsockopt(fd, SOL_SES, SES_USER_TIMEOUT, &ms, sizeof(ms));
+	setsockopt(fd, SOL_SES, SES_KEEPALIVE, &ms, sizeof(ms));
+	setsockopt(fd, SOL_SES, SES_RECONNECT_MAX, &quarter, sizeof(quarter));
 }
 
 /* Give the data token (S-TOKEN-GIVE: a sendmsg with SES_SNDINFO). */
@@ -121,11 +157,13 @@ static void talk(int fd, const char *who, long turns)
 		;
 }
 
-static int serve(int family, int port, long turns)
+static int serve(int family, int port, long turns, int fast)
 {
 	struct sockaddr_storage ss = { 0 };
 	static char buf[1 << 20];
-	unsigned long n = 0, bytes = 0;
+	unsigned long n = 0, bytes = 0, numbered = 0, lost = 0, dup = 0;
+	unsigned long reordered = 0;
+	long want = 0, num;
 	int one = 1, lfd, fd;
 	struct msghdr mh;
 	struct iovec iov;
@@ -142,6 +180,7 @@ static int serve(int family, int port, long turns)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
 	if (bind(lfd, (struct sockaddr *)&ss, sizeof(ss)))
 		die("bind");
+	set_recovery_timers(lfd, fast);
 	if (listen(lfd, 8))
 		die("listen");
 	fd = accept(lfd, NULL, NULL);
@@ -165,11 +204,30 @@ static int serve(int family, int port, long turns)
 			break;	/* the peer released the session */
 		n++;
 		bytes += r;
+		if (r > 8 && r < (ssize_t)sizeof(buf) && !memcmp(buf, "message ", 8)) {
+			buf[r] = 0;
+			num = atol(buf + 8);
+			numbered++;
+			if (num == want) {
+				want++;
+			} else if (num < want) {
+				dup++;
+			} else {
+				lost += num - want;
+				reordered++;
+				want = num + 1;
+			}
+			continue;
+		}
 		if (r < 200 && !memchr(buf, 0, r))
 			printf("%.*s\n", (int)r, buf);
 	}
 	fprintf(stderr, "sesnc: peer released after %lu SSDUs, %lu octets\n",
 		n, bytes);
+	if (numbered)
+		printf("received %lu numbered SSDUs (0..%ld): %lu lost, %lu duplicated, %lu out of order\n",
+		       numbered, want - 1, lost, dup, reordered);
+	show_recovery(fd, "listener");
 out:
 	close(fd);
 	close(lfd);
@@ -177,8 +235,9 @@ out:
 }
 
 static int client(int family, const char *host, const char *port,
-		  long count, long size, long turns)
+		  long count, long size, long turns, long interval, int fast)
 {
+	struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
 	int hdx = SES_FU_HALF_DUPLEX;
 	struct addrinfo hints = { .ai_family = family }, *ai;
 	char line[4096], *buf;
@@ -190,6 +249,7 @@ static int client(int family, const char *host, const char *port,
 	fd = socket(family, SOCK_SEQPACKET, IPPROTO_SES);
 	if (fd < 0)
 		die("socket");
+	set_recovery_timers(fd, fast);
 	if (turns && setsockopt(fd, SOL_SES, SES_FUNCTIONAL_UNITS, &hdx,
 				sizeof(hdx)))
 		die("SES_FUNCTIONAL_UNITS");
@@ -209,6 +269,8 @@ static int client(int family, const char *host, const char *port,
 			snprintf(buf, size + 32, "message %ld", i);
 			if (send(fd, buf, size, 0) != size)
 				die("send");
+			if (interval)
+				nanosleep(&ts, NULL);
 		}
 		free(buf);
 	} else {
@@ -224,6 +286,7 @@ static int client(int family, const char *host, const char *port,
 		;
 out:
 	fprintf(stderr, "sesnc: released\n");
+	show_recovery(fd, "initiator");
 	close(fd);
 	return 0;
 }
@@ -231,9 +294,10 @@ out:
 int main(int argc, char **argv)
 {
 	int family = AF_INET, listen_mode = 0, opt;
-	long count = 0, size = 64, turns = 0;
+	long count = 0, size = 64, turns = 0, interval = 0;
+	int fast = 0;
 
-	while ((opt = getopt(argc, argv, "6ln:s:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "6ln:s:T:i:t:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -250,16 +314,22 @@ int main(int argc, char **argv)
 		case 'T':
 			turns = atol(optarg);
 			break;
+		case 'i':
+			interval = atol(optarg);
+			break;
+		case 't':
+			fast = atoi(optarg);
+			break;
 		default:
 			goto usage;
 		}
 	}
 	if (listen_mode && optind + 1 == argc)
-		return serve(family, atoi(argv[optind]), turns);
+		return serve(family, atoi(argv[optind]), turns, fast);
 	if (!listen_mode && optind + 2 == argc)
 		return client(family, argv[optind], argv[optind + 1], count,
-			      size, turns);
+			      size, turns, interval, fast);
 usage:
-	fprintf(stderr, "usage: sesnc [-6] [-T TURNS] -l PORT | sesnc [-6] [-T TURNS | -n COUNT -s SIZE] HOST PORT\n");
+	fprintf(stderr, "usage: sesnc [-6] [-t MS] [-T TURNS] -l PORT | sesnc [-6] [-t MS] [-T TURNS | -n COUNT -s SIZE [-i MS]] HOST PORT\n");
 	return 2;
 }

@@ -54,7 +54,7 @@ static void ses_write_space(struct sock *sk)
 {
 	struct socket_wq *wq;
 
-	if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf) ||
+	if (ses_resume_wmem(sk) >= READ_ONCE(sk->sk_sndbuf) ||
 	    !ses_may_send_data(ses_sk(sk)))
 		return;
 	rcu_read_lock();
@@ -75,6 +75,7 @@ static void ses_destruct(struct sock *sk)
 	kvfree(ses->tsdu);
 	kfree_skb(ses->ssdu);
 	ses_tx_queue_purge(sk);
+	ses_resume_destruct(sk);
 	ses->orig_destruct(sk);
 }
 
@@ -322,7 +323,9 @@ static int ses_getname(struct socket *sock, struct sockaddr *addr, int peer)
 	int ret;
 
 	lock_sock(sk);
-	if (!ses->tcp) {
+	if (!ses->tcp && ses_resume_detached(sk)) {
+		ret = ses_resume_getname(sk, addr, peer);
+	} else if (!ses->tcp) {
 		ret = peer ? -ENOTCONN : 0;
 		if (!ret) {
 			memset(addr, 0, sizeof(struct sockaddr_in6));
@@ -366,7 +369,7 @@ static __poll_t ses_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLPRI;	/* a token-please indication to read */
 	if (state == SES_SK_ESTABLISHED && !(shutdown & SEND_SHUTDOWN) &&
 	    ses_may_send_data(ses_sk(sk))) {
-		if (sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf))
+		if (ses_resume_wmem(sk) < READ_ONCE(sk->sk_sndbuf))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		else
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
@@ -831,7 +834,7 @@ static int ses_release(struct socket *sock)
 	}
 	ses_rcvq_purge(sk);
 	sock_orphan(sk);
-	if (ses->tcp) {
+	if (ses->tcp || ses_resume_detached(sk)) {
 		/* The session finishes on its own; it drops the reference. */
 		release_sock(sk);
 		sock->sk = NULL;
@@ -941,9 +944,12 @@ static int __init ses_init(void)
 	err = ses_ctrl_init();
 	if (err)
 		goto out_wq;
-	err = proto_register(&ses_prot, 1);
+	err = ses_resume_init();
 	if (err)
 		goto out_ctrl;
+	err = proto_register(&ses_prot, 1);
+	if (err)
+		goto out_resume;
 	inet_register_protosw(&ses_protosw);
 #if IS_ENABLED(CONFIG_IPV6)
 	err = proto_register(&ses6_prot, 1);
@@ -963,6 +969,8 @@ out_v4:
 	inet_unregister_protosw(&ses_protosw);
 	proto_unregister(&ses_prot);
 #endif
+out_resume:
+	ses_resume_exit();
 out_ctrl:
 	ses_ctrl_exit();
 out_wq:
@@ -980,6 +988,7 @@ static void __exit ses_exit(void)
 	proto_unregister(&ses_prot);
 	/* every socket is gone (each held a module reference): so is work */
 	destroy_workqueue(ses_wq);
+	ses_resume_exit();
 	ses_ctrl_exit();
 }
 

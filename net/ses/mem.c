@@ -63,13 +63,19 @@ void ses_rx_charge(struct sock *sk, struct sk_buff *skb)
 	skb_set_owner_r(skb, sk);
 }
 
-/* Unlink and free one skb of the write queue, uncharging it. */
-void ses_tx_queue_free(struct sock *sk, struct sk_buff *skb)
+/* Unlink and free one skb of @q (write queue, replay queue), uncharging it. */
+void ses_tx_unlink_free(struct sock *sk, struct sk_buff *skb,
+			struct sk_buff_head *q)
 {
-	__skb_unlink(skb, &sk->sk_write_queue);
+	__skb_unlink(skb, q);
 	sk_wmem_queued_add(sk, -skb->truesize);
 	sk_mem_uncharge(sk, skb->truesize);
 	consume_skb(skb);
+}
+
+void ses_tx_queue_free(struct sock *sk, struct sk_buff *skb)
+{
+	ses_tx_unlink_free(sk, skb, &sk->sk_write_queue);
 }
 
 void ses_tx_queue_purge(struct sock *sk)

@@ -27,6 +27,21 @@ static const char * const ses_mib_names[SES_MIB_MAX] = {
 	[SES_MIB_RELEASETIMEOUTS]	= "SesReleaseTimeouts",
 	[SES_MIB_TRANSPORTRESETS]	= "SesTransportResets",
 	[SES_MIB_HANDSHAKEDROPS]	= "SesHandshakeDrops",
+	[SES_MIB_RECOVERYSESSIONS]	= "SesRecoverySessions",
+	[SES_MIB_SUSPENDS]		= "SesSuspends",
+	[SES_MIB_RESUMEATTEMPTS]	= "SesResumeAttempts",
+	[SES_MIB_RESUMED]		= "SesResumed",
+	[SES_MIB_RESUMEREPLACED]	= "SesResumeReplaced",
+	[SES_MIB_RESUMEEXPIRED]		= "SesResumeExpired",
+	[SES_MIB_RESUMEFAILED]		= "SesResumeFailed",
+	[SES_MIB_RESUMEREQUESTS]	= "SesResumeRequests",
+	[SES_MIB_RESUMEREFUSED]		= "SesResumeRefused",
+	[SES_MIB_RESUMEUNKNOWN]		= "SesResumeUnknown",
+	[SES_MIB_RESUMEBADPROOF]	= "SesResumeBadProof",
+	[SES_MIB_REPLAYED]		= "SesReplayed",
+	[SES_MIB_DUPLICATES]		= "SesDuplicates",
+	[SES_MIB_ACKSSENT]		= "SesAcksSent",
+	[SES_MIB_ACKSRECEIVED]		= "SesAcksReceived",
 };
 
 /* Any context. */
@@ -35,6 +50,13 @@ void ses_mib_inc(const struct net *net, enum ses_mib_field field)
 	struct ses_net *sn = ses_pernet(net);
 
 	this_cpu_inc(sn->mib->mibs[field]);
+}
+
+/* Any context. */
+void ses_mib_add(const struct net *net, enum ses_mib_field field,
+		 unsigned long n)
+{
+	this_cpu_add(ses_pernet(net)->mib->mibs[field], n);
 }
 
 static int ses_stat_show(struct seq_file *seq, void *v)

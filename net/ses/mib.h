@@ -21,6 +21,21 @@ enum ses_mib_field {
 	SES_MIB_RELEASETIMEOUTS,	/* release timer expired */
 	SES_MIB_TRANSPORTRESETS,	/* transport lost without FN/AB */
 	SES_MIB_HANDSHAKEDROPS,		/* too many handshakes in progress */
+	SES_MIB_RECOVERYSESSIONS,	/* sessions established with recovery */
+	SES_MIB_SUSPENDS,		/* transport lost, session kept */
+	SES_MIB_RESUMEATTEMPTS,		/* reconnects started (initiator) */
+	SES_MIB_RESUMED,		/* sessions resumed on a new transport */
+	SES_MIB_RESUMEREPLACED,		/* resumes replacing a live transport */
+	SES_MIB_RESUMEEXPIRED,		/* resume windows expired */
+	SES_MIB_RESUMEFAILED,		/* resumes the peer refused for good */
+	SES_MIB_RESUMEREQUESTS,		/* resume requests received */
+	SES_MIB_RESUMEREFUSED,		/* resume requests refused */
+	SES_MIB_RESUMEUNKNOWN,		/* ... naming no session of ours */
+	SES_MIB_RESUMEBADPROOF,		/* ... or with a wrong MAC */
+	SES_MIB_REPLAYED,		/* items sent again after a resume */
+	SES_MIB_DUPLICATES,		/* items received twice, dropped */
+	SES_MIB_ACKSSENT,		/* recovery acknowledgments sent */
+	SES_MIB_ACKSRECEIVED,		/* ... and received */
 	SES_MIB_MAX
 };
 
@@ -30,6 +45,8 @@ struct ses_mib {
 
 struct net;
 void ses_mib_inc(const struct net *net, enum ses_mib_field field);
+void ses_mib_add(const struct net *net, enum ses_mib_field field,
+		 unsigned long n);
 int ses_mib_init_net(struct net *net);
 void ses_mib_exit_net(struct net *net);
 

@@ -26,6 +26,7 @@
 #include "spdu.h"
 #include "spm.h"
 #include "compat.h"
+#include "resume.h"
 
 /* Bits of ses_sock.events: what the worker must look at. */
 enum {
@@ -102,6 +103,8 @@ enum ses_timer_kind {
  *	answer: FN goes when they arrive (the release timer bounds the wait)
  * @isn: SES_INITIAL_SERIAL: the initial serial number proposed
  * @stats: the counters SES_INFO reports
+ * @ropts: recovery settings (resume.h)
+ * @rec: recovery state once negotiated (resume.c), else NULL
  *
  * Locking: all fields except @events, @rx_queue and @rx_bytes are
  * protected by the socket lock. A listener's @children and @accept_q are
@@ -176,6 +179,9 @@ struct ses_sock {
 		u64 spdus_sent;
 		u64 spdus_received;
 	} stats;
+
+	struct ses_resume_opts ropts;
+	struct ses_recovery *rec;
 };
 
 /*
@@ -289,6 +295,8 @@ void ses_run_event(struct sock *sk, enum ses_spm_event ev,
 		   const struct ses_spdu *spdu);
 void ses_rx_purge(struct sock *sk);
 bool ses_rx_ssdu_abandon(struct sock *sk);
+int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len, bool urgent);
+void ses_rx_bad(struct sock *sk, int field);
 
 /* mem.c: socket memory accounting */
 void ses_mem_init(void);
@@ -296,6 +304,8 @@ void ses_mem_charge_force(struct sock *sk, int size);
 void ses_tx_charge(struct sock *sk, struct sk_buff *skb);
 void ses_rx_charge(struct sock *sk, struct sk_buff *skb);
 void ses_tx_queue_free(struct sock *sk, struct sk_buff *skb);
+void ses_tx_unlink_free(struct sock *sk, struct sk_buff *skb,
+			struct sk_buff_head *q);
 void ses_tx_queue_purge(struct sock *sk);
 extern long sysctl_ses_mem[3];
 extern int sysctl_ses_rmem[3];

@@ -97,6 +97,7 @@ void ses_session_done(struct sock *sk, int err)
 	bool was_child;
 
 	ses_stop_timer(sk);
+	ses_resume_end(sk);
 	ses_tcp_detach(sk);
 	ses_tx_queue_purge(sk);
 	ses->tx_offset = 0;
@@ -130,6 +131,7 @@ static void ses_established(struct sock *sk)
 	struct sock *parent = NULL;
 
 	ses_stop_timer(sk);
+	ses_resume_established(sk);
 	inet_sk_set_state(sk, SES_SK_ESTABLISHED);
 	if (ses->initiator) {
 		ses_mib_inc(sock_net(sk), SES_MIB_ACTIVEOPENS);
@@ -353,6 +355,7 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 	if (a & SES_ACT_SEND_CN) {
 		ses_spm_fill_cn(&ses->spm, &s);
 		ses_fill_selectors(ses, &s);
+		ses_resume_fill_cn(sk, &s);
 		ses_tx_spdu(sk, &s);
 	}
 	if (a & SES_ACT_CONNECT_IND) {
@@ -365,6 +368,7 @@ static int __ses_run_event(struct sock *sk, enum ses_spm_event ev,
 	if (a & SES_ACT_SEND_AC) {
 		ses_spm_fill_ac(&ses->spm, &s);
 		ses_fill_selectors(ses, &s);
+		ses_resume_fill_ac(sk, &s);
 		ses_tx_spdu(sk, &s);
 		ses_established(sk);
 	}
@@ -620,7 +624,8 @@ void ses_abort(struct sock *sk, u32 reason)
 {
 	struct ses_sock *ses = ses_sk(sk);
 
-	if (!ses->tcp)
+	/* a session waiting for a resume ends here (no AB: no transport) */
+	if (!ses->tcp && !ses_resume_detached(sk))
 		return;
 	ses->abort_reason = reason;
 	if (ses->cotp_state && ses->spm.state != SES_STA01 &&
@@ -660,6 +665,11 @@ static void ses_timer_fn(struct work_struct *work)
 		ses_session_done(sk, ETIMEDOUT);
 		break;
 	case SES_TIMER_TIM:
+		if (ses_resume_detached(sk)) {
+			/* a DN waits for its resume: the window bounds it */
+			ses_set_timer(sk, SES_TIMER_TIM, ses->tim_ms);
+			break;
+		}
 		ses->timer_kind = SES_TIMER_NONE;
 		__ses_run_event(sk, SES_EV_TIM, NULL);
 		if (ses->tcp)
@@ -692,6 +702,7 @@ void ses_sock_defaults(struct sock *sk)
 	ses->refuse_reason = -1;
 	ses->tpdu_size = 128;
 	ses->isn = 1;
+	ses_resume_sock_init(sk);
 }
 
 /* A listener's child: inherits the listener's settings. */
@@ -712,6 +723,7 @@ struct sock *ses_child_alloc(struct sock *parent)
 	ses->handshake_ms = pses->handshake_ms;
 	ses->release_ms = pses->release_ms;
 	ses->tim_ms = pses->tim_ms;
+	ses_resume_inherit(sk, parent);
 	ses->initiator = false;
 	inet_sk_set_state(sk, SES_SK_ACCEPTING);
 

@@ -128,7 +128,7 @@ static int ses_setsockopt_ses(struct sock *sk, int optname, sockptr_t optval,
 			ses_abort(sk, SES_AB_LOCAL_USER);
 		break;
 	default:
-		err = -ENOPROTOOPT;
+		err = ses_resume_setsockopt(sk, optname, val);
 	}
 	release_sock(sk);
 	return err;
@@ -196,6 +196,7 @@ static void ses_fill_info(struct sock *sk, struct ses_info *info)
 	info->bytes_received = ses->stats.bytes_received;
 	info->spdus_sent = ses->stats.spdus_sent;
 	info->spdus_received = ses->stats.spdus_received;
+	ses_resume_fill_info(sk, info);
 }
 
 static int ses_put_int(int val, char __user *optval, int __user *optlen,
@@ -305,7 +306,9 @@ int ses_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	}
 	default:
-		err = -ENOPROTOOPT;
+		err = ses_resume_getsockopt(sk, optname, &val);
+		if (!err)
+			err = ses_put_int(val, optval, optlen, len);
 	}
 	release_sock(sk);
 	return err;

@@ -100,7 +100,7 @@ static void ses_strp_rcv(struct strparser *strp, struct sk_buff *skb)
 	 * another CPU) may take and free it at once.
 	 */
 	if (atomic_add_return(skb->truesize, &ses->rx_bytes) >
-	    READ_ONCE(sk->sk_rcvbuf))
+	    READ_ONCE(sk->sk_rcvbuf) || ses_resume_rx_hold(ses))
 		strp_pause(strp);
 	skb_queue_tail(&ses->rx_queue, skb);
 	ses_queue_work(sk, SES_EV_RX);
@@ -211,6 +211,27 @@ static void ses_tcp_release_clone(struct ses_sock *lses, struct socket *tcp)
 }
 
 /*
+ * Unread data makes tcp_close() reset the connection, which a peer with
+ * recovery takes for a failure of the transport (and waits to resume):
+ * read it away, within reason, so that the close is a FIN.
+ */
+static void ses_tcp_drain(struct socket *tcp)
+{
+	struct kvec vec = { .iov_len = 4096 };
+	struct msghdr msg = { };
+	int i;
+
+	vec.iov_base = kmalloc(vec.iov_len, GFP_KERNEL);
+	if (!vec.iov_base)
+		return;
+	for (i = 0; i < 256; i++)
+		if (kernel_recvmsg(tcp, &msg, &vec, 1, vec.iov_len,
+				   MSG_DONTWAIT) <= 0)
+			break;
+	kfree(vec.iov_base);
+}
+
+/*
  * The one way a TCP socket leaves SES: callbacks restored, parser
  * stopped, socket released. Process context, sk locked.
  */
@@ -232,6 +253,8 @@ void ses_tcp_detach(struct sock *sk)
 			ses_tcp_release_clone(ses, child);
 	}
 	ses->tcp = NULL;
+	if (ses_resume_negotiated(sk))
+		ses_tcp_drain(tcp);
 	sock_release(tcp);
 	ses_rx_purge(sk);
 	if (ses->has_slot) {
@@ -282,7 +305,7 @@ void ses_tx_push(struct sock *sk)
 			}
 			ret -= skb->len - ses->tx_offset;
 			ses->tx_offset = 0;
-			ses_tx_queue_free(sk, skb);
+			ses_resume_tx_sent(sk, skb);
 		}
 	}
 }
@@ -341,6 +364,8 @@ static void ses_tx_commit(struct sock *sk, struct sk_buff_head *q)
 	ses_sk(sk)->stats.spdus_sent++;
 	skb_queue_walk(q, skb)
 		ses_tx_charge(sk, skb);
+	if (ses_resume_tx_hold(sk, q))
+		return;	/* no transport yet: waits for the resume */
 	skb_queue_splice_tail_init(q, &sk->sk_write_queue);
 	ses_tx_push(sk);
 }
@@ -368,7 +393,56 @@ int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
 		__skb_queue_purge(&q);
 		return err;
 	}
+	if (ses_resume_sequenced(s->type))
+		ses_resume_tx_tag(sk, &q, s->type);
 	ses_tx_commit(sk, &q);
+	return 0;
+}
+
+/* Does @skb, a TPDU of the write queue, end its TSDU? */
+static bool ses_tx_ends_tsdu(const struct sk_buff *skb)
+{
+	const u8 *h = skb->data + SES_TPKT_HLEN;
+
+	return skb->len < SES_DT_TPDU_HLEN || (h[1] & 0xf0) != SES_COTP_DT ||
+	       (h[2] & SES_COTP_EOT);
+}
+
+/*
+ * Queue one TSDU the caller encoded (@buf, @len octets) and push. An
+ * @urgent one (a recovery acknowledgment) goes before queued data, at
+ * the first TSDU boundary.
+ */
+int ses_tx_tsdu(struct sock *sk, const u8 *buf, size_t len, bool urgent)
+{
+	struct sk_buff *skb, *at = NULL;
+	struct sk_buff_head q;
+	int err;
+
+	__skb_queue_head_init(&q);
+	err = ses_tx_build_tsdu(sk, buf, len, NULL, 0, &q);
+	if (err) {
+		__skb_queue_purge(&q);
+		return err;
+	}
+	if (!urgent || skb_queue_len(&q) != 1) {
+		ses_tx_commit(sk, &q);
+		return 0;
+	}
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (ses_tx_ends_tsdu(skb)) {
+			at = skb;
+			break;
+		}
+	}
+	skb = __skb_dequeue(&q);
+	ses_sk(sk)->stats.spdus_sent++;
+	ses_tx_charge(sk, skb);
+	if (at)
+		__skb_queue_after(&sk->sk_write_queue, at, skb);
+	else
+		__skb_queue_tail(&sk->sk_write_queue, skb);
+	ses_tx_push(sk);
 	return 0;
 }
 
@@ -404,7 +478,7 @@ int ses_tx_cotp(struct sock *sk, u8 code)
  */
 static bool ses_sndbuf_ok(struct sock *sk)
 {
-	return sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
+	return ses_resume_wmem(sk) < READ_ONCE(sk->sk_sndbuf);
 }
 
 /*
@@ -506,6 +580,7 @@ int ses_tx_queue_ssdu(struct sock *sk, struct msghdr *msg, size_t len,
 	ses->stats.spdus_sent--;	/* counted again by ses_tx_commit() */
 	ses->stats.ssdus_sent++;
 	ses->stats.bytes_sent += len;
+	ses_resume_tx_tag(sk, &q, SES_SPDU_DT);
 	ses_tx_commit(sk, &q);
 	return len;
 }
@@ -596,9 +671,18 @@ static void ses_ssdu_deliver(struct sock *sk)
 {
 	struct ses_sock *ses = ses_sk(sk);
 	struct sk_buff *skb = ses->ssdu;
+	int dup;
 
 	ses->ssdu = NULL;
 	ses->ssdu_tail = NULL;
+	dup = ses_resume_rx_item(sk);
+	if (dup) {
+		/* received before a resume (or items are missing) */
+		kfree_skb(skb);
+		if (dup < 0)
+			ses_rx_bad(sk, SES_MIB_BADSPDU);
+		return;
+	}
 	ses->stats.ssdus_received++;
 	ses->stats.bytes_received += skb->len;
 	if (sock_flag(sk, SOCK_DEAD)) {
@@ -613,12 +697,17 @@ static void ses_ssdu_deliver(struct sock *sk)
 	sk->sk_data_ready(sk);
 }
 
-/* Abort the session for bad input from the peer, counted under @field. */
-static void ses_rx_bad(struct sock *sk, enum ses_mib_field field)
+/*
+ * Abort the session for bad input from the peer, counted under @field
+ * (an enum ses_mib_field). On a reconnect, only that attempt ends.
+ */
+void ses_rx_bad(struct sock *sk, int field)
 {
 	struct ses_sock *ses = ses_sk(sk);
 
 	ses_mib_inc(sock_net(sk), field);
+	if (ses_resume_rx_bad(sk))
+		return;
 	ses_rx_purge(sk);
 	ses->abort_reason = SES_AB_PROTOCOL_ERROR;
 	if (ses->cotp_state && ses->spm.state != SES_STA01 &&
@@ -653,6 +742,8 @@ static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
 	u8 enc = (dt->present & SES_P_ENCLOSURE) ? dt->enclosure :
 		 (SES_ENC_BEGIN | SES_ENC_END);
 
+	if (ses_resume_rx_blocked(sk))
+		return -EBADMSG;	/* data before a resume is proven */
 	ses_run_event(sk, SES_EV_DT, dt);
 	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03 &&
 	    ses->spm.state != SES_STA04A)
@@ -685,6 +776,11 @@ static int ses_rx_tsdu(struct sock *sk, const u8 *buf, size_t len)
 		return -EBADMSG;
 	}
 	ses->stats.spdus_received += t->n;
+	/* recovery's own SPDUs, and numbered ones received twice */
+	if (ses_resume_rx_spdu(sk, t)) {
+		kfree(t);
+		return 0;
+	}
 	ses_rx_cat0(sk, t);
 	s = &t->spdu[t->n - 1];
 	if (t->n == 2 && !ses->tcp) {
@@ -851,6 +947,8 @@ static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
 	struct ses_sock *ses = ses_sk(sk);
 	u8 code = c->tpdu_size_code ?: SES_TPDU_CODE_MIN;
 
+	if (ses_resume_cotp(sk, c))
+		return;	/* a reconnect of a session: CN (RESUME) */
 	if (ses->cotp_state || c->class_opt >> 4 != 0 ||
 	    code < SES_TPDU_CODE_MIN || code > SES_TPDU_CODE_MAX ||
 	    ses->initiator == (c->code == SES_COTP_CR)) {
@@ -913,7 +1011,8 @@ static void ses_rx_tpkt(struct sock *sk, struct sk_buff *skb)
 		ses_rx_cotp_connect(sk, &c);
 		break;
 	case SES_COTP_DR:
-		ses_run_event(sk, SES_EV_TDISIND, NULL);
+		if (!ses_resume_transport_lost(sk, TCP_CLOSE, ECONNRESET))
+			ses_run_event(sk, SES_EV_TDISIND, NULL);
 		break;
 	default:
 		ses_rx_bad(sk, SES_MIB_BADTPDU);
@@ -949,8 +1048,11 @@ static void ses_rx(struct sock *sk)
 		return;
 	}
 	if (ses->tcp && ses->strp_on && ses->strp.paused &&
+	    !ses_resume_rx_hold(ses) &&
 	    atomic_read(&ses->rx_bytes) < READ_ONCE(sk->sk_rcvbuf) / 2)
 		strp_unpause(&ses->strp);
+	if (ses->tcp)
+		ses_resume_rx_done(sk);
 }
 
 /* Look at the TCP state: connected (send CR), or gone. */
@@ -971,6 +1073,8 @@ static void ses_tcp_state(struct sock *sk)
 	}
 	if (state != TCP_CLOSE && state != TCP_CLOSE_WAIT)
 		return;
+	if (ses_resume_transport_lost(sk, state, READ_ONCE(tsk->sk_err)))
+		return;	/* recovery keeps the session */
 	/* deliver what TCP still holds before the disconnect */
 	if (tcp_inq(tsk) || !skb_queue_empty(&ses->rx_queue))
 		return;

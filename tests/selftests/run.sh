@@ -12,7 +12,7 @@
 #                     tshark-check.sh decodes on the host); default /tmp
 #   SES_PROG_TIMEOUT  seconds one program may run (default 240)
 #   SES_BUDGET        seconds for the whole suite; programs not started
-#                     by then are reported "not ok" (default 720)
+#                     by then are reported "not ok" (default 900)
 #   SES_CONFIGS       configurations to run (default: all four below)
 #   SES_PROGS         programs to run (default: all)
 #   SES_LO_ONLY       programs run in the lo-* configurations only
@@ -31,11 +31,11 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_tokens ses_sync"}
+PROGS=${SES_PROGS:-"ses_connect ses_data ses_release ses_timeout ses_badinput ses_wire ses_adversary ses_lifecycle ses_tokens ses_sync ses_recovery"}
 LO_ONLY=${SES_LO_ONLY:-"ses_adversary ses_lifecycle"}
 CONFIGS=${SES_CONFIGS:-"lo-v4 lo-v6 veth-v4 veth-v6"}
 PROG_TIMEOUT=${SES_PROG_TIMEOUT:-240}
-BUDGET=${SES_BUDGET:-720}
+BUDGET=${SES_BUDGET:-900}
 RESULTS=${SES_RESULTS:-/tmp}
 CAPTURE_PORT=10102
 # the test of each program that makes traffic for the capture

@@ -304,6 +304,25 @@ TEST_F(session, abort_makes_the_peer_poll_report_err_and_hup)
  * (in the client's netns): the TCP peer gets a reset, neither end sends
  * FN or AB.
  */
+/*
+ * The fixture's session again, as a plain ISO session: with recovery
+ * (ses_recovery) a killed transport is resumed instead.
+ */
+static void __reopen_plain(struct __test_metadata *_metadata,
+			   struct ses_pair *p)
+{
+	ses_pair_close(p);
+	p->lfd = ses_listener(&p->port);
+	ASSERT_LE(0, p->lfd);
+	p->cli = ses_sock(CLI);
+	ASSERT_LE(0, p->cli);
+	ASSERT_EQ(0, setopt_int(p->cli, SOL_SES, SES_EXTENSIONS, 0));
+	ASSERT_EQ(0, connect_to(p->cli, p->port));
+	p->srv = accept_within(p->lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, p->srv);
+}
+#define reopen_plain(p)	__reopen_plain(_metadata, p)
+
 static int kill_transport(int port)
 {
 	char cmd[256];
@@ -320,6 +339,7 @@ TEST_F(session, transport_reset_under_the_session_reports_econnreset)
 
 	if (system("command -v ss >/dev/null 2>&1"))
 		SKIP(return, "ss (iproute2) not installed");
+	reopen_plain(&self->p);
 	rc = kill_transport(self->p.port);
 	ASSERT_EQ(0, rc) TH_LOG("ss -K failed: is CONFIG_INET_DIAG_DESTROY set?");
 	/* the end whose TCP peer vanished */
@@ -335,6 +355,7 @@ TEST_F(session, transport_killed_locally_fails_the_session_too)
 {
 	if (system("command -v ss >/dev/null 2>&1"))
 		SKIP(return, "ss (iproute2) not installed");
+	reopen_plain(&self->p);
 	ASSERT_EQ(0, kill_transport(self->p.port));
 	EXPECT_EQ(-1, recv(self->p.cli, self->buf, BUFSZ, 0));
 	EXPECT_TRUE(errno == ECONNRESET || errno == ECONNABORTED)

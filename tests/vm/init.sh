@@ -68,7 +68,7 @@ if [ "$flavour" = debug ]; then
     export SES_BUDGET=${SES_BUDGET:-2400} SES_PROG_TIMEOUT=${SES_PROG_TIMEOUT:-600}
     fault_budget=${SES_FAULT_BUDGET:-900} fault_prog_timeout=${SES_FAULT_PROG_TIMEOUT:-300}
 fi
-suite_limit=$(( ${SES_BUDGET:-720} + 2 * ${SES_PROG_TIMEOUT:-240} + 120 ))
+suite_limit=$(( ${SES_BUDGET:-900} + 2 * ${SES_PROG_TIMEOUT:-240} + 120 ))
 
 km=/sys/kernel/debug/kmemleak
 kmemleak=0

@@ -271,6 +271,44 @@ struct ses_serials {
 
 #define SES_SERIALS_VERSION	1
 
+/*
+ * Options of the SES extensions (recovery), numbered from 32 so that the
+ * X.215 options above can grow without renumbering. Times in
+ * milliseconds, at least 1, at most one hour; set on a listener, they
+ * are inherited by the sessions it accepts.
+ */
+enum {
+	/* int, SES_EXT_* bits; set: what this end offers (before
+	 * connect/listen; 0 = a strict ISO session), get: what was
+	 * negotiated once established
+	 */
+	SES_EXTENSIONS = 32,
+	/* int ms: how long a session whose transport failed waits to be
+	 * resumed
+	 */
+	SES_RESUME_WINDOW,
+	SES_RECONNECT_MAX,	/* int ms: cap of the reconnect back-off */
+	/* int ms: idle time before TCP keepalive probes (rounded up to
+	 * seconds)
+	 */
+	SES_KEEPALIVE,
+	SES_USER_TIMEOUT,	/* int ms: TCP_USER_TIMEOUT of the transport */
+};
+
+/* Extensions SES peers negotiate in CN/AC (SES_EXTENSIONS). */
+#define SES_EXT_RECOVERY	0x0001	/* sessions survive transport loss */
+
+/* ses_info.recovery_state */
+enum ses_recovery_state {
+	SES_RECOVERY_OFF = 0,	/* not negotiated: a plain ISO session */
+	SES_RECOVERY_ACTIVE,	/* negotiated, transport up */
+	SES_RECOVERY_SUSPENDED,	/* transport lost, waiting to be resumed */
+	SES_RECOVERY_RESUMING,	/* initiator: a new transport is being set up */
+	SES_RECOVERY_FAILED,	/* the resume window expired or the peer
+				 * refused the resume
+				 */
+};
+
 /* Session states reported in ses_info.state. */
 enum ses_sk_state {
 	SES_ST_IDLE = 0,
@@ -310,6 +348,17 @@ enum {
  * @bytes_received: user octets received
  * @spdus_sent: SPDUs sent
  * @spdus_received: SPDUs received
+ *
+ * Version 2 appends:
+ * @extensions: SES_EXT_* negotiated (0: a plain ISO session)
+ * @recovery_state: enum ses_recovery_state
+ * @resumes: times the session was resumed on a new transport
+ * @last_failure: errno of the last transport failure, 0 if none
+ * @replay_ssdus: SSDUs (and FN/DN) sent or queued, not yet acknowledged
+ *	by the peer's session entity
+ * @replay_bytes: octets of their TPDUs, held for replay
+ * @duplicates: SSDUs received twice after a resume and dropped
+ * @replayed: SSDUs sent again after a resume
  */
 struct ses_info {
 	__u32 version;
@@ -328,8 +377,17 @@ struct ses_info {
 	__u64 bytes_received;
 	__u64 spdus_sent;
 	__u64 spdus_received;
+	/* version 2 */
+	__u32 extensions;
+	__u32 recovery_state;
+	__u32 resumes;
+	__s32 last_failure;
+	__u64 replay_ssdus;
+	__u64 replay_bytes;
+	__u64 duplicates;
+	__u64 replayed;
 };
 
-#define SES_INFO_VERSION	1
+#define SES_INFO_VERSION	2
 
 #endif /* _UAPI_LINUX_SES_H */

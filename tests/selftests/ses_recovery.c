@@ -1,0 +1,982 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recovery: a session survives the loss of its TCP connection with no
+ * SSDU lost, duplicated, reordered or corrupted.  Each stream test pushes
+ * a numbered, checksummed stream of at least 10,000 SSDUs in both
+ * directions (a sender and a receiver thread at each end) while a fault
+ * hits the transport: ss -K, a TCP reset from nftables, netem loss with
+ * reordering and delay, the client's link down and up, the client moved
+ * to a new address, twenty breaks in one session.  Then: a break during
+ * connect and during release, the resume window expiring, forged and
+ * replayed resumes from a raw peer, negotiation and its opt-out.
+ */
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+
+#include "ses_test.h"
+
+#define WINDOW_MS	30000
+#define RECONNECT_MS	400
+#define UTO_MS		2000
+#define KEEPALIVE_MS	1000
+#define ST_MIN		10000	/* SSDUs each way, at least */
+#define ST_MAGIC	0x5e5a11ceU
+#define ST_END		0x5e5a0e0dU
+#define ST_HDR		24
+#define ST_MAX		(ST_HDR + 600)
+
+static uint8_t scratch[RAW_MAX];
+
+/* ---- sessions with recovery -------------------------------------------- */
+
+static int rec_opts(int fd, int window)
+{
+	struct timeval tv = { 60, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return setopt_int(fd, SOL_SES, SES_RESUME_WINDOW, window) ||
+	       setopt_int(fd, SOL_SES, SES_RECONNECT_MAX, RECONNECT_MS) ||
+	       setopt_int(fd, SOL_SES, SES_USER_TIMEOUT, UTO_MS) ||
+	       setopt_int(fd, SOL_SES, SES_KEEPALIVE, KEEPALIVE_MS);
+}
+
+/* Listener and session with short recovery timers; both ends recover. */
+static void __rec_pair(struct __test_metadata *_metadata, struct ses_pair *p,
+		       int window)
+{
+	struct ses_info ci, si;
+
+	p->cli = p->srv = -1;
+	p->lfd = ses_sock(SRV);
+	ASSERT_LE(0, p->lfd);
+	ASSERT_EQ(0, rec_opts(p->lfd, window));
+	ASSERT_EQ(0, bind_listen(p->lfd, cfg.port)) TH_LOG("%s", strerror(errno));
+	p->port = sock_port(p->lfd);
+	p->cli = ses_sock(CLI);
+	ASSERT_LE(0, p->cli);
+	ASSERT_EQ(0, rec_opts(p->cli, window));
+	ASSERT_EQ(0, connect_to(p->cli, p->port)) TH_LOG("%s", strerror(errno));
+	p->srv = accept_within(p->lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, p->srv);
+	rec_opts(p->srv, window);
+	ASSERT_EQ(0, ses_get_info(p->cli, &ci));
+	ASSERT_EQ(0, ses_get_info(p->srv, &si));
+	ASSERT_EQ(SES_EXT_RECOVERY, ci.extensions);
+	ASSERT_EQ(SES_EXT_RECOVERY, si.extensions);
+	ASSERT_EQ(SES_RECOVERY_ACTIVE, ci.recovery_state);
+}
+#define rec_pair(p, w)	__rec_pair(_metadata, p, w)
+
+/* ---- the stream ---------------------------------------------------------- */
+
+struct st_hdr {
+	uint32_t magic;
+	uint32_t dir;
+	uint64_t seq;
+	uint32_t len;
+	uint32_t sum;
+};
+
+struct st_dir {
+	pthread_t tx, rx;
+	int txfd, rxfd, dir;
+	long long sent, rcvd;		/* SSDUs */
+	long long last_rx_ms;
+	int done, err;
+	char what[200];
+};
+
+struct stream {
+	struct st_dir d[2];		/* 0: client to server, 1: back */
+	int go_on;			/* senders go on until cleared */
+	long long min;
+};
+
+static uint32_t st_sum(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static size_t st_len(int dir, uint64_t seq)
+{
+	uint32_t s = (uint32_t)(seq * 2654435761u) ^ (dir ? 0xabcdef : 0x123457);
+
+	return ST_HDR + xorshift32(&s) % (ST_MAX - ST_HDR + 1);
+}
+
+static void st_fail(struct st_dir *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->err)
+		return;
+	d->err = errno ?: EPROTO;
+	va_start(ap, fmt);
+	vsnprintf(d->what, sizeof(d->what), fmt, ap);
+	va_end(ap);
+}
+
+struct st_arg {
+	struct stream *s;
+	struct st_dir *d;
+};
+
+static void *st_send(void *arg)
+{
+	struct stream *s = ((struct st_arg *)arg)->s;
+	struct st_dir *d = ((struct st_arg *)arg)->d;
+	uint8_t buf[ST_MAX];
+	struct st_hdr *h = (void *)buf;
+	uint64_t seq;
+	ssize_t r;
+
+	for (seq = 0; seq < (uint64_t)s->min ||
+		      __atomic_load_n(&s->go_on, __ATOMIC_SEQ_CST); seq++) {
+		size_t len = st_len(d->dir, seq);
+
+		fill_pattern(buf + ST_HDR, len - ST_HDR, d->dir << 28 ^ seq);
+		h->magic = ST_MAGIC;
+		h->dir = d->dir;
+		h->seq = seq;
+		h->len = len;
+		h->sum = st_sum(buf + ST_HDR, len - ST_HDR);
+		/* SIGCHLD of the fault commands (system()) may interrupt */
+		do {
+			errno = 0;
+			r = send(d->txfd, buf, len, MSG_NOSIGNAL);
+		} while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)len) {
+			st_fail(d, "send %llu: %s", (unsigned long long)seq,
+				strerror(errno));
+			return NULL;
+		}
+		__atomic_store_n(&d->sent, seq + 1, __ATOMIC_SEQ_CST);
+	}
+	h->magic = ST_END;
+	h->seq = seq;
+	if (send(d->txfd, buf, ST_HDR, MSG_NOSIGNAL) != ST_HDR)
+		st_fail(d, "send end: %s", strerror(errno));
+	return NULL;
+}
+
+static void *st_recv(void *arg)
+{
+	struct st_dir *d = ((struct st_arg *)arg)->d;
+	uint8_t buf[ST_MAX + 64];
+	struct st_hdr *h = (void *)buf;
+	uint64_t want = 0;
+	ssize_t n;
+
+	for (;;) {
+		do {
+			errno = 0;
+			n = recv(d->rxfd, buf, sizeof(buf), 0);
+		} while (n < 0 && errno == EINTR);
+		if (n < ST_HDR) {
+			st_fail(d, "recv after SSDU %llu: %zd (%s)",
+				(unsigned long long)want, n, strerror(errno));
+			return NULL;
+		}
+		if (h->magic == ST_END) {
+			if (h->seq != want)
+				st_fail(d, "end after %llu SSDUs, %llu sent",
+					(unsigned long long)want,
+					(unsigned long long)h->seq);
+			__atomic_store_n(&d->done, 1, __ATOMIC_SEQ_CST);
+			return NULL;
+		}
+		if (h->magic != ST_MAGIC || h->dir != (uint32_t)d->dir) {
+			st_fail(d, "SSDU %llu: bad header", (unsigned long long)want);
+			return NULL;
+		}
+		if (h->seq != want) {
+			st_fail(d, "SSDU %llu where %llu was due (%s)",
+				(unsigned long long)h->seq,
+				(unsigned long long)want,
+				h->seq < want ? "duplicate" : "lost");
+			return NULL;
+		}
+		if (h->len != (uint32_t)n || n != (ssize_t)st_len(d->dir, want) ||
+		    h->sum != st_sum(buf + ST_HDR, n - ST_HDR) ||
+		    pattern_mismatch(buf + ST_HDR, n - ST_HDR,
+				     d->dir << 28 ^ want) != (size_t)(n - ST_HDR)) {
+			st_fail(d, "SSDU %llu corrupted (%zd octets)",
+				(unsigned long long)want, n);
+			return NULL;
+		}
+		want++;
+		__atomic_store_n(&d->rcvd, want, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&d->last_rx_ms, now_ms(), __ATOMIC_SEQ_CST);
+	}
+}
+
+static struct st_arg st_args[4];
+
+static int st_start(struct stream *s, struct ses_pair *p, long long min)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->min = min;
+	s->go_on = 1;
+	s->d[0].txfd = p->cli;
+	s->d[0].rxfd = p->srv;
+	s->d[1].txfd = p->srv;
+	s->d[1].rxfd = p->cli;
+	s->d[1].dir = 1;
+	for (i = 0; i < 2; i++) {
+		st_args[2 * i] = (struct st_arg){ s, &s->d[i] };
+		st_args[2 * i + 1] = (struct st_arg){ s, &s->d[i] };
+		if (pthread_create(&s->d[i].rx, NULL, st_recv, &st_args[2 * i]) ||
+		    pthread_create(&s->d[i].tx, NULL, st_send,
+				   &st_args[2 * i + 1]))
+			return -1;
+	}
+	return 0;
+}
+
+static long long st_rcvd(struct stream *s)
+{
+	return __atomic_load_n(&s->d[0].rcvd, __ATOMIC_SEQ_CST) +
+	       __atomic_load_n(&s->d[1].rcvd, __ATOMIC_SEQ_CST);
+}
+
+/* Waits until both directions received at least n SSDUs (or an error). */
+static bool st_wait_rcvd(struct stream *s, long long n, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	while (now_ms() < end) {
+		if (s->d[0].err || s->d[1].err)
+			return false;
+		if (__atomic_load_n(&s->d[0].rcvd, __ATOMIC_SEQ_CST) >= n &&
+		    __atomic_load_n(&s->d[1].rcvd, __ATOMIC_SEQ_CST) >= n)
+			return true;
+		sleep_ms(5);
+	}
+	return false;
+}
+
+/*
+ * Milliseconds from now until an SSDU arrives in both directions (both
+ * receivers' counts move past what they are now), -1 on timeout.
+ */
+static long long st_time_to_progress(struct stream *s, int timeout_ms)
+{
+	long long t0 = now_ms(), a = s->d[0].rcvd, b = s->d[1].rcvd;
+	long long ta = -1, tb = -1;
+
+	while (now_ms() - t0 < timeout_ms && (ta < 0 || tb < 0)) {
+		if (ta < 0 && __atomic_load_n(&s->d[0].rcvd, __ATOMIC_SEQ_CST) > a)
+			ta = now_ms() - t0;
+		if (tb < 0 && __atomic_load_n(&s->d[1].rcvd, __ATOMIC_SEQ_CST) > b)
+			tb = now_ms() - t0;
+		if (s->d[0].done && s->d[1].done)
+			break;
+		sleep_ms(1);
+	}
+	return ta < 0 ? tb : tb < 0 ? ta : ta < tb ? ta : tb;
+}
+
+/* Ends the stream and checks it: everything arrived, in order, once. */
+static void __st_finish(struct __test_metadata *_metadata, struct stream *s)
+{
+	int i;
+
+	__atomic_store_n(&s->go_on, 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < 2; i++) {
+		pthread_join(s->d[i].tx, NULL);
+		pthread_join(s->d[i].rx, NULL);
+	}
+	for (i = 0; i < 2; i++) {
+		struct st_dir *d = &s->d[i];
+
+		EXPECT_EQ(0, d->err) TH_LOG("%s: %s",
+					    i ? "server to client" :
+						"client to server", d->what);
+		EXPECT_TRUE(d->done);
+		EXPECT_EQ(d->sent, d->rcvd);
+		EXPECT_LE(ST_MIN, d->rcvd);
+	}
+	TH_LOG("%lld + %lld SSDUs delivered in order, none lost or duplicated",
+	       s->d[0].rcvd, s->d[1].rcvd);
+}
+#define st_finish(s)	__st_finish(_metadata, s)
+
+/* The session ends orderly after the stream, then the counters. */
+static void __rec_release(struct __test_metadata *_metadata,
+			  struct ses_pair *p)
+{
+	char b[16];
+
+	ASSERT_EQ(0, shutdown(p->cli, SHUT_WR));
+	EXPECT_EQ(0, recv(p->srv, b, sizeof(b), 0));
+	close(p->srv);
+	p->srv = -1;
+	EXPECT_EQ(0, recv(p->cli, b, sizeof(b), 0));
+}
+#define rec_release(p)	__rec_release(_metadata, p)
+
+static int resumes(int fd)
+{
+	struct ses_info i;
+
+	return ses_get_info(fd, &i) ? -1 : (int)i.resumes;
+}
+
+/* ---- faults --------------------------------------------------------------- */
+
+static int sh(int side, const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return ses_system(side, cmd);
+}
+
+/* Kills the session's TCP connection(s) at the client with ss -K. */
+static int kill_tcp(int port)
+{
+	return sh(CLI, "ss -K -t -n '( dport = :%d )' >/dev/null", port);
+}
+
+/* The client's TCP to the port gets a reset from nftables, and keeps
+ * getting one until the rule goes (nft delete table inet sesrec).
+ */
+static int nft_reject(int port)
+{
+	static const char chain[] =
+		"'{ type filter hook output priority 0; }'";
+
+	return sh(CLI, "nft add table inet sesrec") ||
+	       sh(CLI, "nft add chain inet sesrec out %s", chain) ||
+	       sh(CLI, "nft add rule inet sesrec out tcp dport %d %s", port,
+		  "reject with tcp reset");
+}
+
+static bool have(const char *tool)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+	return !system(cmd);
+}
+
+static const char *cli_dev(void)
+{
+	return cfg.ns_name[CLI] ? "veth-b" : "lo";
+}
+
+FIXTURE(rec) {
+	struct ses_pair p;
+	struct stream s;
+	int splats;
+};
+
+FIXTURE_SETUP(rec)
+{
+	self->splats = kmsg_splats();
+	rec_pair(&self->p, WINDOW_MS);
+}
+
+/*
+ * What a fault changed goes back as run.sh set it up: addresses (a
+ * link down drops IPv6 ones unless kept), links, qdiscs, nft rules.
+ */
+static void restore_network(void)
+{
+	sh(CLI, "nft delete table inet sesrec 2>/dev/null; "
+	   "tc qdisc del dev %s root 2>/dev/null; true", cli_dev());
+	if (!cfg.ns_name[CLI])
+		return;
+	sh(CLI, "ip link set veth-b up; "
+	   "ip addr replace 10.77.0.2/24 dev veth-b; "
+	   "ip addr del 10.77.0.3/24 dev veth-b 2>/dev/null; "
+	   "ip -6 addr replace fd77::2/64 dev veth-b nodad; "
+	   "ip -6 addr del fd77::3/64 dev veth-b 2>/dev/null; true");
+	sh(SRV, "ip link set veth-a up; "
+	   "ip addr replace 10.77.0.1/24 dev veth-a; "
+	   "ip -6 addr replace fd77::1/64 dev veth-a nodad; true");
+}
+
+FIXTURE_TEARDOWN(rec)
+{
+	ses_pair_close(&self->p);
+	restore_network();
+	EXPECT_EQ(self->splats, kmsg_splats())
+		TH_LOG("the kernel logged a splat during this test");
+}
+
+TEST_F(rec, negotiated_by_default_and_visible_in_ses_info)
+{
+	struct ses_info i;
+
+	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
+	EXPECT_EQ(SES_INFO_VERSION, i.version);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(self->p.cli, SOL_SES,
+					       SES_EXTENSIONS));
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(self->p.srv, SOL_SES,
+					       SES_EXTENSIONS));
+	EXPECT_EQ(0, i.resumes);
+	EXPECT_EQ(0, i.replay_ssdus);
+	EXPECT_EQ(WINDOW_MS, getopt_int(self->p.srv, SOL_SES,
+					SES_RESUME_WINDOW));
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_ss_kill, 240)
+{
+	long long t;
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 4, 60000));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	t = st_time_to_progress(&self->s, 20000);
+	TH_LOG("first SSDU after the kill: %lld ms", t);
+	st_finish(&self->s);
+	EXPECT_LE(1, resumes(self->p.cli));
+	EXPECT_LE(1, resumes(self->p.srv));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_twenty_breaks, 300)
+{
+	int i;
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	for (i = 0; i < 20; i++) {
+		long long before = st_rcvd(&self->s);
+
+		if (self->s.d[0].err || self->s.d[1].err)
+			break;		/* st_finish() reports it */
+		EXPECT_EQ(0, kill_tcp(self->p.port));
+		/* resumed and moving again before the next break */
+		while (st_rcvd(&self->s) < before + 200 && !self->s.d[0].err &&
+		       !self->s.d[1].err && !(self->s.d[0].done && self->s.d[1].done))
+			sleep_ms(5);
+	}
+	st_finish(&self->s);
+	EXPECT_LE(20, resumes(self->p.cli));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_tcp_reset_from_nftables, 240)
+{
+	long long t;
+
+	if (!have("nft"))
+		SKIP(return, "nft not installed");
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 4, 60000));
+	ASSERT_EQ(0, nft_reject(self->p.port));
+	sleep_ms(1500);
+	ASSERT_EQ(0, sh(CLI, "nft delete table inet sesrec"));
+	t = st_time_to_progress(&self->s, 20000);
+	TH_LOG("first SSDU after the rule went: %lld ms", t);
+	st_finish(&self->s);
+	EXPECT_LE(1, resumes(self->p.cli));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_netem_loss_reordering_and_delay, 300)
+{
+	const char *dev = cli_dev();
+
+	if (!have("tc"))
+		SKIP(return, "tc not installed");
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 10, 60000));
+	ASSERT_EQ(0, sh(CLI, "tc qdisc add dev %s root netem %s", dev,
+			"delay 20ms 10ms reorder 25% 50% loss 20%"));
+	sleep_ms(4000);
+	sh(CLI, "tc qdisc del dev %s root", dev);
+	st_finish(&self->s);
+	TH_LOG("resumes during the loss: %d", resumes(self->p.cli));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_link_down_and_up, 240)
+{
+	long long t;
+
+	if (!cfg.ns_name[CLI])
+		SKIP(return, "needs the veth configurations");
+	/* IPv6 drops addresses with the link unless told to keep them */
+	sh(CLI, "echo 1 > /proc/sys/net/ipv6/conf/veth-b/keep_addr_on_down");
+	sh(SRV, "echo 1 > /proc/sys/net/ipv6/conf/veth-a/keep_addr_on_down");
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 4, 60000));
+	ASSERT_EQ(0, sh(CLI, "ip link set veth-b down"));
+	sleep_ms(UTO_MS + 2000);
+	ASSERT_EQ(0, sh(CLI, "ip link set veth-b up"));
+	if (cfg.family == AF_INET6)
+		sleep_ms(200);
+	t = st_time_to_progress(&self->s, 20000);
+	TH_LOG("link restore to the first replayed SSDU: %lld ms", t);
+	EXPECT_LE(0, t);
+	st_finish(&self->s);
+	EXPECT_LE(1, resumes(self->p.cli));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, stream_survives_the_client_moving_to_a_new_address, 240)
+{
+	bool v6 = cfg.family == AF_INET6;
+	const char *old = v6 ? "fd77::2/64" : "10.77.0.2/24";
+	const char *new = v6 ? "fd77::3/64" : "10.77.0.3/24";
+	const char *opt = v6 ? " nodad" : "";
+	struct sockaddr_storage a0, a1;
+	socklen_t l = sizeof(a0);
+
+	if (!cfg.ns_name[CLI])
+		SKIP(return, "needs the veth configurations");
+	ASSERT_EQ(0, getsockname(self->p.srv, (void *)&a0, &l));
+	l = sizeof(a0);
+	ASSERT_EQ(0, getpeername(self->p.srv, (void *)&a0, &l));
+	ASSERT_EQ(0, st_start(&self->s, &self->p, ST_MIN));
+	ASSERT_TRUE(st_wait_rcvd(&self->s, ST_MIN / 4, 60000));
+	/* the new address takes over the subnet (IPv4: it is promoted) */
+	sh(CLI, "echo 1 > /proc/sys/net/ipv4/conf/veth-b/promote_secondaries");
+	ASSERT_EQ(0, sh(CLI, "ip addr add %s dev veth-b%s && ip addr del %s dev veth-b",
+		     new, opt, old));
+	st_finish(&self->s);
+	l = sizeof(a1);
+	EXPECT_EQ(0, getpeername(self->p.srv, (void *)&a1, &l));
+	EXPECT_FALSE(sa_equal(&a0, &a1)) TH_LOG("the server sees the new address");
+	EXPECT_LE(1, resumes(self->p.srv));
+	rec_release(&self->p);
+}
+
+TEST_F(rec, sync_point_break_is_skipped)
+{
+	SKIP(return, "sync points are not implemented yet");
+}
+
+TEST_F_TIMEOUT(rec, break_during_release_completes_the_release, 120)
+{
+	char b[64];
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ASSERT_EQ(5, send(self->p.cli, "last!", 5, 0));
+	ASSERT_EQ(0, shutdown(self->p.cli, SHUT_WR));	/* FN */
+	ASSERT_EQ(5, recv(self->p.srv, b, sizeof(b), 0));
+	ASSERT_EQ(0, recv(self->p.srv, b, sizeof(b), 0));	/* FN arrived */
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	sleep_ms(100);
+	ASSERT_EQ(6, send(self->p.srv, "after!", 6, 0));
+	ASSERT_EQ(0, close(self->p.srv));		/* DN, maybe replayed */
+	self->p.srv = -1;
+	EXPECT_EQ(6, recv(self->p.cli, b, sizeof(b), 0));
+	EXPECT_EQ(0, recv(self->p.cli, b, sizeof(b), 0)) TH_LOG("%s",
+								 strerror(errno));
+	EXPECT_LE(1, resumes(self->p.cli));
+	EXPECT_EQ(0, so_error(self->p.cli));
+}
+
+TEST_F_TIMEOUT(rec, break_during_release_after_dn, 120)
+{
+	char b[64];
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ASSERT_EQ(0, shutdown(self->p.cli, SHUT_WR));
+	ASSERT_EQ(0, recv(self->p.srv, b, sizeof(b), 0));
+	/* the responder answers and the transport breaks at once */
+	ASSERT_EQ(0, sh(SRV, "(sleep 0.05; ss -K -t -n '( sport = :%d )' >/dev/null) &",
+			self->p.port));
+	ASSERT_EQ(0, close(self->p.srv));
+	self->p.srv = -1;
+	EXPECT_EQ(0, recv(self->p.cli, b, sizeof(b), 0)) TH_LOG("%s",
+								 strerror(errno));
+}
+
+/* ---- the window ------------------------------------------------------------- */
+
+TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
+{
+	long long exp = ses_stat(CLI, "SesResumeExpired");
+	struct ses_info i;
+	char b[2048];
+	int outq = -1, k;
+
+	if (!have("nft"))
+		SKIP(return, "nft not installed");
+	ASSERT_EQ(0, setopt_int(self->p.cli, SOL_SES, SES_RESUME_WINDOW, 1500));
+	ASSERT_EQ(0, setopt_int(self->p.srv, SOL_SES, SES_RESUME_WINDOW, 1500));
+	/* no reconnect can get through */
+	ASSERT_EQ(0, nft_reject(self->p.port));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	/* sends are queued meanwhile, up to the send buffer: then EAGAIN */
+	memset(b, 7, sizeof(b));
+	for (k = 0; k < 10000; k++)
+		if (send(self->p.cli, b, 1000, MSG_DONTWAIT) != 1000)
+			break;
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LE(10, k);
+	EXPECT_FALSE(poll_one(self->p.cli, POLLOUT, 0) & POLLOUT);
+	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
+	EXPECT_NE(SES_RECOVERY_ACTIVE, i.recovery_state);
+	EXPECT_EQ(k, i.replay_ssdus);
+	EXPECT_LE(1000ULL * k, i.replay_bytes);
+	TH_LOG("%d SSDUs queued during the outage, %llu octets held", k,
+	       (unsigned long long)i.replay_bytes);
+	/* a blocked call: ETIMEDOUT when the window ends */
+	EXPECT_EQ(-1, recv(self->p.cli, b, sizeof(b), 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
+	EXPECT_EQ(SES_RECOVERY_FAILED, i.recovery_state);
+	EXPECT_EQ(0, i.replay_bytes);
+	EXPECT_EQ(0, ioctl(self->p.cli, SIOCOUTQ, &outq));
+	EXPECT_EQ(0, outq) TH_LOG("the held queue was freed");
+	EXPECT_LT(exp, ses_stat(CLI, "SesResumeExpired"));
+	/* the responder's detached session ends too: EPOLLERR, then the error */
+	EXPECT_TRUE(wait_for(self->p.srv, POLLIN, POLLERR, 10000) & POLLERR);
+	EXPECT_EQ(-1, recv(self->p.srv, b, sizeof(b), 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	sh(CLI, "nft delete table inet sesrec");
+}
+
+/* ---- connect ----------------------------------------------------------------- */
+
+TEST_F_TIMEOUT(rec, break_during_connect_fails_cleanly_and_retry_works, 120)
+{
+	const char *dev = cli_dev();
+	long long t0;
+	int fd, err, srv;
+
+	if (!have("tc") || !have("ss"))
+		SKIP(return, "tc or ss not installed");
+	/* a session the break left behind on the accept queue goes soon */
+	ASSERT_EQ(0, setopt_int(self->p.lfd, SOL_SES, SES_RESUME_WINDOW, 3000));
+	ASSERT_EQ(0, sh(CLI, "tc qdisc add dev %s root netem delay 300ms", dev));
+	fd = ses_sock(CLI);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_nonblock(fd, true));
+	ASSERT_EQ(-1, connect_to(fd, self->p.port));
+	ASSERT_EQ(EINPROGRESS, errno);
+	sleep_ms(900);		/* TCP up, CR/CC or CN on the way */
+	kill_tcp(self->p.port);
+	sh(CLI, "tc qdisc del dev %s root", dev);
+	t0 = now_ms();
+	wait_events(fd, POLLOUT, 15000);
+	err = so_error(fd);
+	TH_LOG("connect ended after %lld ms: %s", now_ms() - t0, strerror(err));
+	if (err == 0) {
+		/* the break came before TCP was up: connect() still made it */
+		srv = accept_within(self->p.lfd, SES_WAIT_MS, 0);
+		EXPECT_LE(0, srv);
+		close(srv);
+	} else {
+		EXPECT_TRUE(err == ECONNRESET || err == ECONNABORTED ||
+			    err == ETIMEDOUT || err == ECONNREFUSED);
+	}
+	close(fd);
+	/*
+	 * And a new session works. The responder may have sent AC before
+	 * the break: that session waits on the accept queue for a resume
+	 * that never comes (its window ends it); skip it.
+	 */
+	fd = ses_sock(CLI);
+	ASSERT_EQ(0, connect_to(fd, self->p.port));
+	for (;;) {
+		struct sockaddr_storage me, peer;
+		socklen_t l1 = sizeof(me), l2 = sizeof(peer);
+
+		srv = accept_within(self->p.lfd, SES_WAIT_MS, 0);
+		ASSERT_LE(0, srv);
+		if (!getsockname(fd, (void *)&me, &l1) &&
+		    !getpeername(srv, (void *)&peer, &l2) && sa_equal(&me, &peer))
+			break;
+		TH_LOG("skipped the session of the broken connect");
+		close(srv);
+	}
+	ASSERT_EQ(3, send(fd, "abc", 3, 0));
+	EXPECT_EQ(3, recv(srv, scratch, 8, 0));
+	close(srv);
+	close(fd);
+}
+
+/* ---- negotiation --------------------------------------------------------------- */
+
+TEST(extensions_off_gives_a_plain_iso_session)
+{
+	struct ses_info i;
+	int lfd, port, cli, srv;
+
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	cli = ses_sock(CLI);
+	ASSERT_EQ(0, setopt_int(cli, SOL_SES, SES_EXTENSIONS, 0));
+	EXPECT_EQ(0, getopt_int(cli, SOL_SES, SES_EXTENSIONS));
+	ASSERT_EQ(0, connect_to(cli, port));
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(0, getopt_int(cli, SOL_SES, SES_EXTENSIONS));
+	EXPECT_EQ(0, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	ASSERT_EQ(0, ses_get_info(cli, &i));
+	EXPECT_EQ(SES_RECOVERY_OFF, i.recovery_state);
+	/* and the option is fixed once connected */
+	EXPECT_EQ(-1, setopt_int(cli, SOL_SES, SES_EXTENSIONS, 1));
+	EXPECT_EQ(EISCONN, errno);
+	EXPECT_EQ(-1, setopt_int(cli, SOL_SES, SES_EXTENSIONS, 0x100));
+	close(srv);
+	close(cli);
+	/* a listener that turns them off does not echo the offer */
+	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_EXTENSIONS, 0));
+	cli = ses_sock(CLI);
+	ASSERT_EQ(0, connect_to(cli, port));
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(0, getopt_int(cli, SOL_SES, SES_EXTENSIONS));
+	close(srv);
+	close(cli);
+	close(lfd);
+}
+
+TEST(recovery_options_are_range_checked)
+{
+	int fd = ses_sock(CLI), o;
+	static const int opts[] = { SES_RESUME_WINDOW, SES_RECONNECT_MAX,
+				    SES_KEEPALIVE, SES_USER_TIMEOUT };
+
+	ASSERT_LE(0, fd);
+	for (o = 0; o < 4; o++) {
+		EXPECT_EQ(-1, setopt_int(fd, SOL_SES, opts[o], 0));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(-1, setopt_int(fd, SOL_SES, opts[o], 3600001));
+		EXPECT_EQ(0, setopt_int(fd, SOL_SES, opts[o], 1234));
+		EXPECT_EQ(1234, getopt_int(fd, SOL_SES, opts[o]));
+	}
+	close(fd);
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "resume_window_ms", 0));
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "user_timeout_ms", 0));
+}
+
+/* ---- a raw peer that negotiates: forged and replayed resumes ---------------- */
+
+#define PI_EXT		0xe5
+#define NONCE		16
+#define MACL		16
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A CN whose PGI 1 holds the extension value @ext (@n octets). */
+static size_t build_cn_ext(uint8_t *o, const uint8_t *ext, size_t n)
+{
+	uint8_t par[256], *p = par, pi[80], f[2] = { 0, SES_FU_DUPLEX };
+
+	p += put_item(p, PGI_CONN_ID, pi, put_item(pi, PI_EXT, ext, n));
+	p += put_accept_item(p, -1, 0);
+	p += put_item(p, PI_SESSION_REQ, f, 2);
+	return put_spdu(o, SPDU_CN, par, p - par);
+}
+
+/* The GT carrying an extension value. */
+static size_t build_gt_ext(uint8_t *o, const uint8_t *ext, size_t n)
+{
+	uint8_t pi[80], g[84];
+
+	return put_spdu(o, SPDU_GT, g,
+			put_item(g, PGI_CONN_ID, pi, put_item(pi, PI_EXT, ext, n)));
+}
+
+/* The extension value in a CN or AC: its length, or -1. */
+static int find_ext(const uint8_t *tsdu, int n, uint8_t *out)
+{
+	const uint8_t *g, *v;
+	size_t gl, vl;
+	struct spdu s;
+
+	if (tsdu_main_spdu(tsdu, n, &s) ||
+	    spdu_param(s.par, s.plen, PGI_CONN_ID, &g, &gl) != 1 ||
+	    spdu_param(g, gl, PI_EXT, &v, &vl) != 1)
+		return -1;
+	memcpy(out, v, vl);
+	return vl;
+}
+
+struct raw_sess {
+	uint64_t rx_isn;	/* the responder numbers its items from here */
+	uint64_t sid;
+	uint8_t key[32];
+	uint8_t ni[NONCE];
+	int fd;
+};
+
+static void rmac(const uint8_t *key, char role, uint64_t sid, const uint8_t *ni,
+		 const uint8_t *nr, uint64_t seq, uint8_t *mac)
+{
+	uint8_t msg[4 + 8 + 32 + 8], out[32];
+	unsigned int ol = sizeof(out);
+
+	memcpy(msg, "SES", 3);
+	msg[3] = role;
+	put64(msg + 4, sid);
+	memcpy(msg + 12, ni, NONCE);
+	memcpy(msg + 28, nr, NONCE);
+	put64(msg + 44, seq);
+	HMAC(EVP_sha256(), key, 32, msg, sizeof(msg), out, &ol);
+	memcpy(mac, out, MACL);
+}
+
+/* A raw initiator negotiates recovery with the SES listener. */
+static int raw_negotiate(int port, struct raw_sess *r)
+{
+	uint8_t ext[80], cn[256], *reply = malloc(RAW_MAX), ikm[32], msg[28];
+	unsigned int ol = 32;
+	int n, i, si;
+
+	r->fd = raw_connect(port);
+	if (r->fd < 0 || !reply)
+		return -1;
+	ext[0] = 0x11;		/* version 1, OFFER */
+	ext[1] = 1;		/* recovery */
+	for (i = 0; i < NONCE; i++)
+		r->ni[i] = ext[2 + i] = rand();
+	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18), reply, &n);
+	if (si != SPDU_AC || find_ext(reply, n, ext) != 26 || ext[0] != 0x12) {
+		free(reply);
+		return -1;
+	}
+	r->sid = get64(ext + 2);
+	r->rx_isn = get64(ext + 10);
+	memcpy(ikm, r->ni, NONCE);
+	memcpy(ikm + NONCE, ext + 10, NONCE);
+	memcpy(msg, "SES recovery key v1", 20);
+	put64(msg + 20, r->sid);
+	HMAC(EVP_sha256(), ikm, 32, msg, sizeof(msg), r->key, &ol);
+	free(reply);
+	return 0;
+}
+
+/*
+ * A resume of r on a new connection, with a correct proof or not.  The
+ * CN and PROOF TSDUs sent go to cn/proof (for a replay).  Returns the
+ * new fd, or -1 (the responder refused before the challenge).
+ */
+static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
+		      size_t *cnl, uint8_t *proof, size_t *prl)
+{
+	uint8_t ext[80], *reply = malloc(RAW_MAX), nonce[NONCE], p[32];
+	int fd = raw_connect(port), n, i, si;
+
+	if (fd < 0 || !reply)
+		return -1;
+	ext[0] = 0x13;		/* RESUME */
+	put64(ext + 1, r->sid);
+	for (i = 0; i < NONCE; i++)
+		nonce[i] = ext[9 + i] = rand();
+	*cnl = build_cn_ext(cn, ext, 25);
+	si = raw_session_connect(fd, cn, *cnl, reply, &n);
+	if (si != SPDU_AC || find_ext(reply, n, ext) != 41 || ext[0] != 0x14) {
+		free(reply);
+		close(fd);
+		return -1;
+	}
+	p[0] = 0x15;		/* PROOF: this end received nothing */
+	put64(p + 1, r->rx_isn);
+	rmac(r->key, 'i', r->sid, nonce, ext + 1, r->rx_isn, p + 9);
+	if (!good)
+		p[9] ^= 0x80;
+	*prl = build_gt_ext(proof, p, 25);
+	free(reply);
+	cotp_send_dt(fd, proof, *prl);
+	return fd;
+}
+
+TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
+{
+	long long unknown = ses_stat(SRV, "SesResumeUnknown");
+	long long bad = ses_stat(SRV, "SesResumeBadProof");
+	uint8_t cn[256], proof[128], t[64];
+	struct raw_sess r, fake;
+	size_t cnl, prl;
+	int lfd, port, srv, fd, n;
+	char buf[64];
+	bool ab;
+
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, raw_negotiate(port, &r)) TH_LOG("raw negotiation");
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+
+	/* a guessed session id: RF at once */
+	fake = r;
+	fake.sid ^= 0x5a5a5a5a12345678ULL;
+	EXPECT_EQ(-1, raw_resume(port, &fake, true, cn, &cnl, proof, &prl));
+	EXPECT_LT(unknown, ses_stat(SRV, "SesResumeUnknown"));
+
+	/* the right id, a forged proof: closed, counted */
+	fd = raw_resume(port, &r, false, cn, &cnl, proof, &prl);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, raw_wait_close(fd, SES_WAIT_MS, &ab));
+	close(fd);
+	EXPECT_LT(bad, ses_stat(SRV, "SesResumeBadProof"));
+	bad = ses_stat(SRV, "SesResumeBadProof");
+
+	/* the real session is unaffected: its first transport still works */
+	ASSERT_EQ(0, cotp_send_dt(r.fd, t, build_dt(t, "still", 5)));
+	EXPECT_EQ(5, recv(srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, resumes(srv));
+
+	/* a valid resume replaces the transport that still looks alive */
+	fd = raw_resume(port, &r, true, cn, &cnl, proof, &prl);
+	ASSERT_LE(0, fd);
+	sleep_ms(300);
+	EXPECT_EQ(1, resumes(srv));
+	EXPECT_EQ(bad, ses_stat(SRV, "SesResumeBadProof"));
+	ASSERT_EQ(0, cotp_send_dt(fd, t, build_dt(t, "moved", 5)));
+	EXPECT_EQ(5, recv(srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "moved", 5));
+
+	/* the same CN and PROOF replayed on another connection: refused */
+	n = raw_connect(port);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(0, raw_transport_connect(n));
+	ASSERT_EQ(0, cotp_send_dt(n, cn, cnl));
+	ASSERT_LT(0, tsdu_recv(n, scratch, RAW_MAX, SES_WAIT_MS));
+	ASSERT_EQ(0, cotp_send_dt(n, proof, prl));
+	EXPECT_EQ(0, raw_wait_close(n, SES_WAIT_MS, &ab));
+	close(n);
+	EXPECT_LT(bad, ses_stat(SRV, "SesResumeBadProof"));
+	EXPECT_EQ(1, resumes(srv)) TH_LOG("the replay did not take the session");
+	/* still the resumed transport */
+	ASSERT_EQ(0, cotp_send_dt(fd, t, build_dt(t, "again", 5)));
+	EXPECT_EQ(5, recv(srv, buf, sizeof(buf), 0));
+	close(fd);
+	close(r.fd);
+	close(srv);
+	close(lfd);
+}
+
+SES_TEST_MAIN
