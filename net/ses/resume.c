@@ -513,6 +513,15 @@ void ses_resume_fill_ac(struct sock *sk, struct ses_spdu *ac)
 
 	if (!rec || !rec->offered || rec->negotiated)
 		return;
+	/*
+	 * Not yet together with synchronisation points: MIP, MAP, RS and
+	 * the SSDUs a resync discards are not numbered for replay, so a
+	 * break could lose or repeat them. Such a session stays a plain
+	 * ISO session (SES_EXTENSIONS reads 0 at both ends).
+	 */
+	if (ses_sk(sk)->spm.fu & (SES_FU_MINOR_SYNC | SES_FU_MAJOR_SYNC |
+				  SES_FU_RESYNC))
+		return;
 	get_random_bytes(rec->nonce, SES_NONCE_LEN);
 	/* the key is in place before the entry is visible */
 	for (i = 0; i < 4 && err == -EEXIST; i++) {
