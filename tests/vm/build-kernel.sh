@@ -23,15 +23,19 @@ bz=$build/arch/x86/boot/bzImage stamp=$build/.ses-built
 mkdir -p "$cache" "$build"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Fast path: a complete build newer than its fragments and this script. Checked before and
+# after taking the lock: a built flavour need not wait while the other one builds (a build
+# removes its stamp first, so a stamp means a finished build).
+up_to_date() {
+    local f
+    for f in "${frags[@]}" "$0"; do [ -f "$stamp" ] && [ "$stamp" -nt "$f" ] || return 1; done
+    [ -f "$bz" ] && [ -d "$modroot/lib/modules" ] || return 1
+    echo "build-kernel: $flavour kernel up to date ($bz), $((SECONDS - start)) s"
+}
+up_to_date && exit 0
 exec 9>"$cache/build.lock"
 flock 9   # one kernel build at a time (2 cores)
-
-# Fast path: a complete build newer than its fragments and this script.
-fresh=1
-for f in "${frags[@]}" "$0"; do [ -f "$stamp" ] && [ "$stamp" -nt "$f" ] || fresh=0; done
-if [ "$fresh" = 1 ] && [ -f "$bz" ] && [ -d "$modroot/lib/modules" ]; then
-    echo "build-kernel: $flavour kernel up to date ($bz), $((SECONDS - start)) s"; exit 0
-fi
+up_to_date && exit 0
 
 # Source: Debian's linux-source-6.12 tarball, extracted once.
 if [ ! -f "$src/.ses-extracted" ]; then
