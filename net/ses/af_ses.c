@@ -780,10 +780,10 @@ static int ses_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			WRITE_ONCE(ses->pri_pending, ses->pri_pending - 1);
 		skb_unlink(skb, &sk->sk_receive_queue);
 		consume_skb(skb);
-		/* room again: let the worker take more from TCP */
+		/* room again: release_sock() takes more from TCP */
 		if (!skb_queue_empty(&ses->rx_queue) ||
 		    (ses->strp_on && ses->strp.paused))
-			ses_queue_work(sk, SES_EV_RX);
+			set_bit(SES_EV_DEFER, &ses->events);
 	}
 out:
 	release_sock(sk);
@@ -900,6 +900,7 @@ static struct proto ses_prot = {
 	.init		= ses_init_sock,
 	.hash		= ses_hash,
 	.unhash		= ses_unhash,
+	.release_cb	= ses_release_cb,
 	.obj_size	= sizeof(struct ses_sock),
 	SES_PROTO_MEMORY
 };
@@ -920,6 +921,7 @@ static struct proto ses6_prot = {
 	.init		= ses_init_sock,
 	.hash		= ses_hash,
 	.unhash		= ses_unhash,
+	.release_cb	= ses_release_cb,
 	.obj_size	= sizeof(struct ses6_sock),
 	SES_IPV6_PINFO_OFFSET(struct ses6_sock, np)
 	SES_PROTO_MEMORY

@@ -7,9 +7,11 @@
  * latter). A listener's lock is never held while a child's is taken.
  *
  * Contexts: TCP callbacks (ses_tcp_*) and strparser's rcv_msg run in
- * softirq or with the TCP socket locked: they only queue skbs, set bits
- * in ses_sock.events and schedule ses_sock.work. Everything else runs in
- * process context under lock_sock(sk).
+ * softirq or with the TCP socket locked: they queue skbs, set bits in
+ * ses_sock.events and schedule ses_sock.work; the one exception is plain
+ * data, which rcv_msg delivers itself under bh_lock_sock(sk) when no
+ * process owns the session (transport.c, ses_rx_fast()). Everything else
+ * runs in process context under lock_sock(sk).
  */
 #ifndef _SES_PROTOCOL_H
 #define _SES_PROTOCOL_H
@@ -35,6 +37,7 @@ enum {
 	SES_EV_STATE,		/* TCP state changed */
 	SES_EV_TIMER,		/* the session timer fired */
 	SES_EV_ACCEPT,		/* listener: TCP connections to accept */
+	SES_EV_DEFER,		/* rx_queue waits for release_sock() */
 };
 
 /* What the session timer is running for. */
@@ -56,8 +59,9 @@ enum ses_timer_kind {
  * @timer_work: the session timer (handshake, release, TIM); holds a sock
  *	reference while pending
  * @events: SES_EV_* bits set from callbacks, cleared by the worker
- * @rx_queue: complete TPKTs from strparser, in order (own spinlock)
- * @rx_bytes: truesize of @rx_queue, to pause the parser (atomic)
+ * @rx_queue: complete TPKTs from strparser, in order (own spinlock),
+ *	waiting for the worker or for the owner's release_sock()
+ * @rx_bytes: TPKT octets on @rx_queue, to pause the parser (atomic)
  * @tsdu: TSDU being reassembled from COTP DTs without EOT (linear)
  * @tsdu_len: octets in @tsdu
  * @ssdu: SSDU being assembled from DT SPDUs or TPDUs (skb chain)
@@ -285,6 +289,7 @@ void ses_session_slot_put(struct net *net);
 void ses_tcp_attach(struct sock *sk, struct socket *tcp, bool listener);
 void ses_tcp_detach(struct sock *sk);
 void ses_worker(struct work_struct *work);
+void ses_release_cb(struct sock *sk);
 int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s);
 int ses_tx_cotp(struct sock *sk, u8 code);
 void ses_tx_push(struct sock *sk);

@@ -73,7 +73,16 @@ struct ses_tx_cb {
 /* Bits of ses_recovery.events */
 enum {
 	SES_REC_EV_GRAFT,	/* a resume child handed over a transport */
+	SES_REC_EV_ACK,		/* the fast receive path owes an ack */
 };
+
+/*
+ * The fast receive path acknowledges from rec->work: at once past
+ * SES_ACK_EVERY items or SES_ACK_BYTES octets (the sender's replay
+ * queue counts against its send buffer), else after SES_DELACK_MS.
+ */
+#define SES_ACK_BYTES		(32 * 1024)
+#define SES_DELACK_MS		10
 
 /* A transport a resume child hands over to its session. */
 struct ses_graft {
@@ -159,6 +168,7 @@ struct ses_recovery {
 	int last_failure;
 	u64 duplicates;
 	u64 replayed;
+	u32 rx_unacked_bytes;
 	struct sock *target;
 	u64 t_sid;
 	u64 ch_seq;
@@ -694,6 +704,7 @@ static void ses_rec_send_ack(struct sock *sk)
 	e.seq = rec->seq.rcv_nxt;
 	if (!ses_rec_send_gt(sk, &e)) {
 		rec->seq.rcv_acked = rec->seq.rcv_nxt;
+		rec->rx_unacked_bytes = 0;
 		ses_mib_inc(sock_net(sk), SES_MIB_ACKSSENT);
 	}
 }
@@ -948,6 +959,8 @@ static void ses_rec_work(struct work_struct *work)
 	struct sock *sk = rec->sk;
 
 	lock_sock(sk);
+	if (test_and_clear_bit(SES_REC_EV_ACK, &rec->events))
+		ses_resume_rx_done(sk);
 	if (test_and_clear_bit(SES_REC_EV_GRAFT, &rec->events))
 		ses_rec_graft(sk);
 	if (rec->state == SES_RECOVERY_SUSPENDED ||
@@ -1376,6 +1389,54 @@ void ses_resume_rx_done(struct sock *sk)
 	if (ses_rec_on(rec) && rec->state == SES_RECOVERY_ACTIVE &&
 	    ses_seqs_ack_due(&rec->seq, true))
 		ses_rec_send_ack(sk);
+}
+
+/*
+ * May the fast receive path (transport.c) take data now? Not while a
+ * resume is under way or items are missing: the full path decides.
+ * Context: the session locked, possibly atomic (ses_rx_fast()).
+ */
+bool ses_resume_rx_fast_ok(const struct sock *sk)
+{
+	const struct ses_recovery *rec = ses_rec(sk);
+
+	if (!rec)
+		return true;
+	if (rec->target || rec->rx_hold ||
+	    rec->state == SES_RECOVERY_RESUMING)
+		return false;
+	if (!ses_rec_on(rec))
+		return true;
+	return rec->state == SES_RECOVERY_ACTIVE &&
+	       !ses_seq_before(rec->seq.rcv_nxt, rec->seq.rx_seq);
+}
+
+/*
+ * The fast receive path completed an SSDU of @len octets (after
+ * ses_resume_rx_fast_ok()): 0 to deliver it, 1 to drop it as a
+ * duplicate. Schedules the acknowledgment rather than sending it.
+ * Context: as ses_resume_rx_fast_ok().
+ */
+int ses_resume_rx_fast(struct sock *sk, u32 len)
+{
+	struct ses_recovery *rec = ses_rec(sk);
+
+	if (!ses_rec_on(rec))
+		return 0;
+	if (ses_seqs_rx(&rec->seq) == SES_RX_DUP) {
+		rec->duplicates++;
+		ses_mib_inc(sock_net(sk), SES_MIB_DUPLICATES);
+		return 1;
+	}
+	rec->rx_unacked_bytes += len;
+	if (ses_seqs_ack_due(&rec->seq, false) ||
+	    rec->rx_unacked_bytes >= SES_ACK_BYTES) {
+		set_bit(SES_REC_EV_ACK, &rec->events);
+		ses_rec_kick(sk, 0);
+	} else if (!test_and_set_bit(SES_REC_EV_ACK, &rec->events)) {
+		ses_rec_kick(sk, msecs_to_jiffies(SES_DELACK_MS) ?: 1);
+	}
+	return 0;
 }
 
 /* Bad input on a reconnect ends the attempt, not the session. */

@@ -22,8 +22,8 @@
 #define SES_CTRL_TSDU_MAX	(65539 + 16)
 /* Octets of a data TSDU examined to find where the user data starts. */
 #define SES_RX_PEEK		64
-/* Payload of one TPDU we send, so that one skb fits an 8 KiB slab. */
-#define SES_TX_CHUNK		(SKB_WITH_OVERHEAD(8192) - SES_DT_TPDU_HLEN)
+/* Payload of one TPDU we send: that of the largest class 0 TPDU. */
+#define SES_TX_CHUNK		(8192 - SES_COTP_DT_HLEN)
 #define SES_TPDU_CODE		13	/* we propose 8192-octet TPDUs */
 
 static struct sock *ses_tcp_owner(struct sock *tsk)
@@ -90,20 +90,54 @@ static int ses_strp_parse(struct strparser *strp, struct sk_buff *skb)
 	return ses_tpkt_len(hdr, sizeof(hdr)) ?: -EBADMSG;
 }
 
+static int ses_rx_fast(struct sock *sk, struct sk_buff *skb);
+static void ses_rx_unpause(struct sock *sk);
+
+/* What ses_rx_fast() did with a TPKT. */
+enum {
+	SES_RXF_DONE,	/* delivered (or dropped as a duplicate): free it */
+	SES_RXF_SLOW,	/* not plain data: the worker's full path */
+	SES_RXF_FULL,	/* plain data, but the receive buffer is full */
+};
+
+/*
+ * A complete TPKT. Plain data is delivered here, under the session's
+ * spinlock, when no process owns the session and nothing waits before
+ * it: no worker on the way (as KCM and kTLS receive). Otherwise it waits
+ * on rx_queue, in order, for the owner's release_sock() (ses_release_cb)
+ * or the worker. rx_bytes counts the TPKT octets queued, not the
+ * truesize of the parser's clones (which count TCP's whole buffer), and
+ * pauses the parser past the receive buffer.
+ */
 static void ses_strp_rcv(struct strparser *strp, struct sk_buff *skb)
 {
 	struct ses_sock *ses = container_of(strp, struct ses_sock, strp);
 	struct sock *sk = &ses->inet.sk;
+	int v = SES_RXF_SLOW;
 
-	/*
-	 * Count it before queueing it: once on rx_queue, the worker (on
-	 * another CPU) may take and free it at once.
-	 */
-	if (atomic_add_return(skb->truesize, &ses->rx_bytes) >
-	    READ_ONCE(sk->sk_rcvbuf) || ses_resume_rx_hold(ses))
+	/* process context under the TCP socket's lock (strp_work) too */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk) && skb_queue_empty(&ses->rx_queue))
+		v = ses_rx_fast(sk, skb);
+	if (v == SES_RXF_DONE) {
+		bh_unlock_sock(sk);
+		local_bh_enable();
+		consume_skb(skb);
+		return;
+	}
+	if (atomic_add_return(strp_msg(skb)->full_len, &ses->rx_bytes) >
+	    READ_ONCE(sk->sk_rcvbuf) || v == SES_RXF_FULL ||
+	    ses_resume_rx_hold(ses))
 		strp_pause(strp);
 	skb_queue_tail(&ses->rx_queue, skb);
-	ses_queue_work(sk, SES_EV_RX);
+	if (sock_owned_by_user(sk))
+		set_bit(SES_EV_DEFER, &ses->events);	/* ses_release_cb */
+	else if (v == SES_RXF_SLOW)
+		ses_queue_work(sk, SES_EV_RX);
+	/* SES_RXF_FULL: the reader's recvmsg() takes it on */
+	bh_unlock_sock(sk);
+	local_bh_enable();
 }
 
 static void ses_strp_abort(struct strparser *strp, int err)
@@ -270,31 +304,49 @@ static bool ses_tx_more(struct sock *sk)
 	return !skb_queue_empty(&sk->sk_write_queue);
 }
 
-/* Push the write queue into TCP without blocking. */
+/*
+ * Push the write queue into TCP without blocking. Every TPDU lives in
+ * page fragments (ses_tx_append()): TCP takes them by reference
+ * (MSG_SPLICE_PAGES), so each octet is copied once, from the user, as
+ * KCM and kTLS send. The pages are never written again; the replay
+ * queue of recovery keeps its own reference.
+ */
 void ses_tx_push(struct sock *sk)
 {
 	struct ses_sock *ses = ses_sk(sk);
-	struct kvec vec[16];
+	struct bio_vec bvec[16];
 	struct sk_buff *skb;
 	struct msghdr msg;
 	size_t total;
-	int n, ret;
+	int n, i, ret;
+	u32 skip;
 
 	while (ses->tcp && ses_tx_more(sk)) {
 		n = 0;
 		total = 0;
+		skip = ses->tx_offset;
 		skb_queue_walk(&sk->sk_write_queue, skb) {
-			u32 off = n ? 0 : ses->tx_offset;
+			for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+				const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+				u32 sz = skb_frag_size(f);
 
-			vec[n].iov_base = skb->data + off;
-			vec[n].iov_len = skb->len - off;
-			total += vec[n].iov_len;
-			if (++n == ARRAY_SIZE(vec))
-				break;
+				if (skip >= sz) {
+					skip -= sz;
+					continue;
+				}
+				if (n == ARRAY_SIZE(bvec))
+					goto send;
+				bvec_set_page(&bvec[n++], skb_frag_page(f),
+					      sz - skip, skb_frag_off(f) + skip);
+				total += sz - skip;
+				skip = 0;
+			}
 		}
+send:
 		memset(&msg, 0, sizeof(msg));
-		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
-		ret = kernel_sendmsg(ses->tcp, &msg, vec, n, total);
+		msg.msg_flags = MSG_SPLICE_PAGES | MSG_DONTWAIT | MSG_NOSIGNAL;
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bvec, n, total);
+		ret = sock_sendmsg(ses->tcp, &msg);
 		if (ret <= 0)
 			break;	/* -EAGAIN: write_space wakes us */
 		while (ret > 0) {
@@ -310,13 +362,48 @@ void ses_tx_push(struct sock *sk)
 	}
 }
 
-static struct sk_buff *ses_tx_alloc(struct sock *sk, size_t len, gfp_t gfp)
+/*
+ * Append @len octets to @skb in page fragments: from @buf, or from @from
+ * when @buf is NULL. The caller sets the skb's owner once it is complete
+ * (its truesize grows here). The page frag is the task's, as TCP's: a
+ * per-socket one would pin up to 32 KiB in every idle session.
+ */
+static int ses_tx_append(struct sock *sk, struct sk_buff *skb,
+			 const u8 *buf, struct iov_iter *from, size_t len)
 {
-	struct sk_buff *skb = alloc_skb(len, gfp);
+	struct page_frag *pfrag = sk_page_frag(sk);
 
-	if (skb)
-		skb_set_owner_w(skb, sk);
-	return skb;
+	while (len) {
+		int i = skb_shinfo(skb)->nr_frags;
+		size_t n;
+		u8 *to;
+
+		if (!sk_page_frag_refill(sk, pfrag))
+			return -ENOBUFS;
+		n = min_t(size_t, len, pfrag->size - pfrag->offset);
+		to = page_address(pfrag->page) + pfrag->offset;
+		if (buf) {
+			memcpy(to, buf, n);
+			buf += n;
+		} else if (!copy_from_iter_full(to, n, from)) {
+			return -EFAULT;
+		}
+		if (i && skb_can_coalesce(skb, i, pfrag->page, pfrag->offset)) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], n);
+		} else {
+			if (i == MAX_SKB_FRAGS)
+				return -EMSGSIZE;
+			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
+					   n);
+			get_page(pfrag->page);
+		}
+		pfrag->offset += n;
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /*
@@ -332,26 +419,28 @@ static int ses_tx_build_tsdu(struct sock *sk, const u8 *pre, size_t plen,
 	size_t room = min_t(size_t, ses->tpdu_size - SES_COTP_DT_HLEN,
 			    SES_TX_CHUNK);
 	size_t left = plen + dlen;
+	u8 hdr[SES_DT_TPDU_HLEN];
+	int err;
 
 	do {
 		size_t n = min(left, room), p = min(plen, n);
 		struct sk_buff *skb;
-		u8 *d;
 
-		skb = ses_tx_alloc(sk, SES_DT_TPDU_HLEN + n, sk->sk_allocation);
+		skb = alloc_skb(0, sk->sk_allocation);
 		if (!skb)
 			return -ENOBUFS;
 		__skb_queue_tail(q, skb);
-		d = skb_put(skb, SES_DT_TPDU_HLEN + n);
-		ses_dt_tpdu_hdr(d, n, left == n);
-		d += SES_DT_TPDU_HLEN;
-		if (p) {
-			memcpy(d, pre, p);
-			pre += p;
-			plen -= p;
-		}
-		if (n > p && !copy_from_iter_full(d + p, n - p, from))
-			return -EFAULT;
+		ses_dt_tpdu_hdr(hdr, n, left == n);
+		err = ses_tx_append(sk, skb, hdr, NULL, sizeof(hdr));
+		if (!err && p)
+			err = ses_tx_append(sk, skb, pre, NULL, p);
+		if (!err && n > p)
+			err = ses_tx_append(sk, skb, NULL, from, n - p);
+		if (err)
+			return err;
+		skb_set_owner_w(skb, sk);
+		pre += p;
+		plen -= p;
 		left -= n;
 	} while (left);
 	return 0;
@@ -402,10 +491,11 @@ int ses_tx_spdu(struct sock *sk, const struct ses_spdu *s)
 /* Does @skb, a TPDU of the write queue, end its TSDU? */
 static bool ses_tx_ends_tsdu(const struct sk_buff *skb)
 {
-	const u8 *h = skb->data + SES_TPKT_HLEN;
+	u8 buf[SES_COTP_DT_HLEN];
+	const u8 *h;
 
-	return skb->len < SES_DT_TPDU_HLEN || (h[1] & 0xf0) != SES_COTP_DT ||
-	       (h[2] & SES_COTP_EOT);
+	h = skb_header_pointer(skb, SES_TPKT_HLEN, sizeof(buf), buf);
+	return !h || (h[1] & 0xf0) != SES_COTP_DT || (h[2] & SES_COTP_EOT);
 }
 
 /*
@@ -461,10 +551,14 @@ int ses_tx_cotp(struct sock *sk, u8 code)
 					 ilog2(ses->tpdu_size));
 	if (len < 0)
 		return len;
-	skb = ses_tx_alloc(sk, len, GFP_KERNEL);
+	skb = alloc_skb(0, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	skb_put_data(skb, buf, len);
+	if (ses_tx_append(sk, skb, buf, NULL, len)) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	skb_set_owner_w(skb, sk);
 	ses_tx_charge(sk, skb);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	ses_tx_push(sk);
@@ -643,6 +737,60 @@ static void ses_ssdu_append(struct ses_sock *ses, struct sk_buff *piece)
 	head->truesize += piece->truesize;
 }
 
+/* The TSDU prefix of plain data: GT and DT without parameters. */
+static const u8 ses_dt_plain[4] = { SES_SI_GT, 0, SES_SI_DT, 0 };
+
+/*
+ * A new piece of the SSDU: @len octets of @skb at @off, copied into
+ * memory the piece owns (the parser's skbs are clones of TCP's, whose
+ * truesize counts the whole buffer): page fragments for large pieces (an
+ * 8 KiB TPDU costs two pages, not a 16 KiB kmalloc), linear for small.
+ */
+static struct sk_buff *ses_rx_piece(struct sk_buff *skb, int off, int len,
+				    gfp_t gfp)
+{
+	struct sk_buff *piece;
+	int err, i, done = 0;
+
+	if (len <= SKB_WITH_OVERHEAD(2048) - NET_SKB_PAD) {
+		piece = alloc_skb(len, gfp);
+		if (piece && skb_copy_bits(skb, off, skb_put(piece, len), len))
+			goto bad;
+		return piece;
+	}
+	piece = alloc_skb_with_frags(0, len, 0, &err, gfp);
+	if (!piece)
+		return NULL;
+	piece->len = len;
+	piece->data_len = len;
+	for (i = 0; i < skb_shinfo(piece)->nr_frags; i++) {
+		skb_frag_t *f = &skb_shinfo(piece)->frags[i];
+
+		if (skb_copy_bits(skb, off + done, skb_frag_address(f),
+				  skb_frag_size(f)))
+			goto bad;
+		done += skb_frag_size(f);
+	}
+	return piece;
+bad:
+	kfree_skb(piece);
+	return NULL;
+}
+
+/* A complete SSDU joins the receive queue. */
+static void ses_ssdu_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ses_sock *ses = ses_sk(sk);
+
+	ses->stats.ssdus_received++;
+	ses->stats.bytes_received += skb->len;
+	memset(ses_rx_cb(skb), 0, sizeof(struct ses_rx_cb));
+	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
+	ses_rx_charge(sk, skb);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
 /* Copy @len octets at @off of @skb into a new piece of the SSDU. */
 static int ses_ssdu_add(struct sock *sk, struct sk_buff *skb, int off,
 			int len)
@@ -655,13 +803,9 @@ static int ses_ssdu_add(struct sock *sk, struct sk_buff *skb, int off,
 		ses_mib_inc(sock_net(sk), SES_MIB_OVERSIZE);
 		return -EMSGSIZE;
 	}
-	piece = alloc_skb(len, GFP_KERNEL);
+	piece = ses_rx_piece(skb, off, len, GFP_KERNEL);
 	if (!piece)
 		return -ENOMEM;
-	if (skb_copy_bits(skb, off, skb_put(piece, len), len)) {
-		kfree_skb(piece);
-		return -EBADMSG;
-	}
 	ses_ssdu_append(ses, piece);
 	return 0;
 }
@@ -683,18 +827,14 @@ static void ses_ssdu_deliver(struct sock *sk)
 			ses_rx_bad(sk, SES_MIB_BADSPDU);
 		return;
 	}
-	ses->stats.ssdus_received++;
-	ses->stats.bytes_received += skb->len;
 	if (sock_flag(sk, SOCK_DEAD)) {
 		/* closed: nobody will read it */
+		ses->stats.ssdus_received++;
+		ses->stats.bytes_received += skb->len;
 		kfree_skb(skb);
 		return;
 	}
-	memset(ses_rx_cb(skb), 0, sizeof(struct ses_rx_cb));
-	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
-	ses_rx_charge(sk, skb);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
-	sk->sk_data_ready(sk);
+	ses_ssdu_queue(sk, skb);
 }
 
 /*
@@ -941,6 +1081,126 @@ linear:
 	}
 }
 
+/* ---- receive fast path: plain data where the parser delivers it ---- */
+
+/*
+ * The receive fast path: a DT TPDU of plain data (a whole SSDU, or a
+ * piece of one spread over TPDUs: the TSDU starts GT DT without
+ * parameters) while the session transfers data and the peer may send.
+ * This is what the full path (ses_rx_tpkt()) would do with it, without
+ * decoding into a struct ses_tsdu or waking the worker. Anything else,
+ * or any doubt, returns SES_RXF_SLOW having changed nothing.
+ *
+ * Context: the session locked, atomic: strparser's rcv_msg under
+ * bh_lock_sock(sk) with no owner, ses_release_cb() (owned, spinlock
+ * held, BH off), or process context under lock_sock(sk). Allocates with
+ * GFP_ATOMIC, sends nothing (acknowledgments go through rec->work).
+ */
+static int ses_rx_fast(struct sock *sk, struct sk_buff *skb)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct strp_msg *rxm = strp_msg(skb);
+	int off = rxm->offset + SES_DT_TPDU_HLEN;
+	int len = rxm->full_len - SES_DT_TPDU_HLEN;
+	u8 h[SES_DT_TPDU_HLEN + sizeof(ses_dt_plain)];
+	const struct ses_spm *spm = &ses->spm;
+	struct sk_buff *piece;
+	u32 total;
+
+	if (!ses->tcp || !ses->cotp_state || ses->tsdu_len ||
+	    ses->rx_discard || spm->state != SES_STA713 || spm->in_ssdu ||
+	    sock_flag(sk, SOCK_DEAD) || !ses_resume_rx_fast_ok(sk))
+		return SES_RXF_SLOW;
+	/* half duplex: data from the token's holder only */
+	if (spm->tokens_avail & spm->tokens_owned & SES_TOKEN_DATA)
+		return SES_RXF_SLOW;
+	if (len < 0 || skb_copy_bits(skb, rxm->offset, h,
+				     min_t(int, rxm->full_len, sizeof(h))))
+		return SES_RXF_SLOW;
+	if (h[SES_TPKT_HLEN] != 2 ||
+	    (h[SES_TPKT_HLEN + 1] & 0xf0) != SES_COTP_DT)
+		return SES_RXF_SLOW;
+	if (!ses->ssdu_in_tsdu) {
+		if (ses->ssdu || len < (int)sizeof(ses_dt_plain) ||
+		    memcmp(h + SES_DT_TPDU_HLEN, ses_dt_plain,
+			   sizeof(ses_dt_plain)))
+			return SES_RXF_SLOW;
+		off += sizeof(ses_dt_plain);
+		len -= sizeof(ses_dt_plain);
+	}
+	total = (ses->ssdu ? ses->ssdu->len : 0) + len;
+	if (total > READ_ONCE(ses_pernet(sock_net(sk))->max_ssdu))
+		return SES_RXF_SLOW;	/* the full path aborts */
+	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
+		return SES_RXF_FULL;
+	piece = ses_rx_piece(skb, off, len, GFP_ATOMIC);
+	if (!piece)
+		return SES_RXF_SLOW;	/* the worker may sleep for memory */
+
+	if (!ses->ssdu_in_tsdu)
+		ses->stats.spdus_received += 2;
+	ses_ssdu_append(ses, piece);
+	if (!(h[SES_TPKT_HLEN + 2] & SES_COTP_EOT)) {
+		ses->ssdu_in_tsdu = true;
+		return SES_RXF_DONE;
+	}
+	ses->ssdu_in_tsdu = false;
+	piece = ses->ssdu;
+	ses->ssdu = NULL;
+	ses->ssdu_tail = NULL;
+	if (ses_resume_rx_fast(sk, piece->len))
+		kfree_skb(piece);	/* received before a resume */
+	else
+		ses_ssdu_queue(sk, piece);
+	return SES_RXF_DONE;
+}
+
+/*
+ * Take what waits on rx_queue: plain data here, the rest by the worker;
+ * restart the parser once there is room again.
+ * Context: as ses_rx_fast().
+ */
+static void ses_rx_backlog(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb;
+	int v = SES_RXF_DONE;
+
+	while ((skb = skb_peek(&ses->rx_queue))) {
+		v = ses_rx_fast(sk, skb);
+		if (v != SES_RXF_DONE)
+			break;
+		skb_unlink(skb, &ses->rx_queue);
+		atomic_sub(strp_msg(skb)->full_len, &ses->rx_bytes);
+		consume_skb(skb);
+	}
+	if (v == SES_RXF_SLOW) {
+		ses_queue_work(sk, SES_EV_RX);
+		return;
+	}
+	ses_rx_unpause(sk);
+	/* a disconnect waits until what came before it is delivered */
+	if (v == SES_RXF_DONE && ses->tcp) {
+		int state = inet_sk_state_load(ses->tcp->sk);
+
+		if (state == TCP_CLOSE || state == TCP_CLOSE_WAIT)
+			ses_queue_work(sk, SES_EV_STATE);
+	}
+}
+
+/*
+ * release_sock(): TPKTs the parser queued while a process owned the
+ * session, and what recvmsg() made room for.
+ * Context: the socket owned, its spinlock held, BH off.
+ */
+void ses_release_cb(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+
+	if (test_and_clear_bit(SES_EV_DEFER, &ses->events) && ses->strp_on)
+		ses_rx_backlog(sk);
+}
+
 /* COTP CR arrives at a responder, or CC at an initiator. */
 static void ses_rx_cotp_connect(struct sock *sk, const struct ses_cotp *c)
 {
@@ -1020,6 +1280,23 @@ static void ses_rx_tpkt(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
+/*
+ * Restart a paused parser once the receive buffer and rx_queue have
+ * room for half of SO_RCVBUF again (hysteresis: not one restart per
+ * record read). Context: as ses_rx_fast().
+ */
+static void ses_rx_unpause(struct sock *sk)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	int half = READ_ONCE(sk->sk_rcvbuf) / 2;
+
+	if (ses->tcp && ses->strp_on && ses->strp.paused &&
+	    !ses_resume_rx_hold(ses) &&
+	    atomic_read(&ses->rx_bytes) < half &&
+	    atomic_read(&sk->sk_rmem_alloc) <= half)
+		strp_unpause(&ses->strp);
+}
+
 static void ses_rx(struct sock *sk)
 {
 	struct ses_sock *ses = ses_sk(sk);
@@ -1028,7 +1305,7 @@ static void ses_rx(struct sock *sk)
 
 	while (ses->tcp && ses->strp_on) {
 		if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
-			return;	/* recvmsg() wakes us when the user reads */
+			return;	/* recvmsg() takes it on when the user reads */
 		skb = skb_peek(&ses->rx_queue);
 		if (!skb)
 			break;
@@ -1037,8 +1314,9 @@ static void ses_rx(struct sock *sk)
 		    !sk_rmem_schedule(sk, skb, skb->truesize))
 			return;
 		skb_unlink(skb, &ses->rx_queue);
-		atomic_sub(skb->truesize, &ses->rx_bytes);
-		ses_rx_tpkt(sk, skb);
+		atomic_sub(strp_msg(skb)->full_len, &ses->rx_bytes);
+		if (ses_rx_fast(sk, skb) != SES_RXF_DONE)
+			ses_rx_tpkt(sk, skb);
 		kfree_skb(skb);
 	}
 	err = READ_ONCE(ses->strp_err);
@@ -1047,10 +1325,7 @@ static void ses_rx(struct sock *sk)
 		ses_rx_bad(sk, SES_MIB_BADTPKT);
 		return;
 	}
-	if (ses->tcp && ses->strp_on && ses->strp.paused &&
-	    !ses_resume_rx_hold(ses) &&
-	    atomic_read(&ses->rx_bytes) < READ_ONCE(sk->sk_rcvbuf) / 2)
-		strp_unpause(&ses->strp);
+	ses_rx_unpause(sk);
 	if (ses->tcp)
 		ses_resume_rx_done(sk);
 }
