@@ -6,11 +6,16 @@
 # workload against every peer, over loopback and over a veth pair between
 # two network namespaces, in several interleaved rounds (the peers of one
 # workload run back to back, in an order that rotates each round), then
-# the idle-connection memory runs. Every result is one line of
+# the idle-connection memory runs. The recovery runs (case recover: the
+# client's veth down for 1 s in mid-stream, then up; some 7 s each in the
+# VM) run over veth only, for SES and, as a reference, TCP, in the first
+# 3 rounds. Every result is one line of
 # $SES_RESULTS/raw.txt:
 #	RESULT round=R net=lo|veth case=NAME peer=P key=value...
 # and a run that fails leaves "FAIL round=R net=N case=NAME peer=P
-# status=S" there instead. bench/report.py turns the file into the table.
+# status=S" there instead (plus its RESULT line, if it printed one, with
+# status=S added: a recovery run that lost a message says how many).
+# bench/report.py turns the file into the table.
 #
 #	run.sh			the full benchmark
 #	run.sh --smoke		one very short round of each peer on loopback
@@ -38,19 +43,24 @@ declare -A CASE_ARGS=(
 	[msg1k]="-W stream -s 1024"
 	[rr]="-W rr -s 64"
 	[setup]="-W setup -s 64"
+	# 1 s of steady stream, the link down for 1 s, 1 s after the restore
+	[recover]="-W recover -s 1024 -t 1 -D 1000 -R 200 -U 300 -L veth-c"
 )
 if [ $smoke = 1 ]; then
 	rounds=1 secs=0.1 warmup=0.05 scale_n=50 scale_rounds=1 settle=0.1
+	rec_rounds=0
 	cases="msg64 bulk rr setup" nets=lo peers="tcp tcpf sctp ses"
+	# (no recover: it needs the veth pair, which the smoke does not set up)
 	skip="setup/sctp"	# waits on SCTP's 3 s retransmission timer here
 	raw=$results/bench-smoke.txt
 else
 	rounds=${SES_BENCH_ROUNDS:-5} secs=${SES_BENCH_SECS:-1.5} warmup=0.3
 	scale_n=${SES_BENCH_SCALE:-10000} scale_rounds=2 settle=2
-	cases=${SES_BENCH_CASES:-"bulk msg64 msg1k rr setup"}
+	cases=${SES_BENCH_CASES:-"bulk msg64 msg1k rr setup recover"}
 	nets=${SES_BENCH_NETS:-"lo veth"}
 	peers=${SES_BENCH_PEERS:-"tcp tcpf sctp ses"}
-	skip=
+	skip="recover/tcpf recover/sctp"	# TCP is the reference: enough
+	rec_rounds=3
 	raw=$results/raw.txt
 fi
 NS_S=sesb-s NS_C=sesb-c
@@ -110,7 +120,11 @@ run_one() {	# run_one ROUND NET CASE PEER ARGS...
 		failed=$((failed + 1))
 		echo "FAIL round=$r net=$net case=$case peer=$peer status=$rc" >> "$raw"
 		say "FAIL $case $net $peer (status $rc): $(head -c 600 /tmp/bench.err)"
+		grep '^RESULT ' <<< "$out" |
+			sed "s/^RESULT /RESULT round=$r net=$net case=$case status=$rc /" >> "$raw"
 	fi
+	# a recovery run that died with the link down must not spoil the next
+	[ "$case" != recover ] || ip -n "$NS_C" link set veth-c up
 }
 
 # The peers in the order of round R: rotated, so no peer always runs first.
@@ -155,6 +169,10 @@ for ((r = 1; r <= rounds; r++)); do
 			# shellcheck disable=SC2086 # a word list
 			for peer in $(rotate "$r" $peers); do
 				case " $skip " in *" $case/$peer "*) continue ;; esac
+				# the link it cuts is the veth pair's
+				[ "$case" != recover ] ||
+					{ [ "$net" = veth ] && [ "$r" -le $rec_rounds ]; } ||
+					continue
 				# shellcheck disable=SC2086 # word lists
 				run_one "$r" "$net" "$case" "$peer" ${CASE_ARGS[$case]}
 			done

@@ -7,6 +7,7 @@
  *
  *	ses_bench -P PEER -W WORKLOAD [-s SIZE] [-t SECONDS] [-w SECONDS]
  *		  [-n COUNT] [-a ADDR] [-p PORT] [-S NETNS] [-C NETNS]
+ *		  [-L IFNAME] [-D MS] [-R MS] [-U MS]
  *
  * Peers (all over TCP/IP or SCTP/IP, IPv4):
  *	tcp	a TCP byte stream: the limit (no message boundaries)
@@ -32,6 +33,22 @@
  *		the message and closes (connections/s)
  *	scale	COUNT idle connections open at once: kernel memory per
  *		endpoint from /proc/slabinfo and /proc/meminfo
+ *	recover	the client sends numbered SIZE-octet messages as fast as it
+ *		can; after the warm-up and SECONDS of steady stream the
+ *		server takes the link IFNAME (-L, in the client's netns -C)
+ *		down for -D MS (default 1000) and up again, stamps every
+ *		message it receives and reports the time from the link
+ *		restore to the first message after it (for SES the first
+ *		replayed one), the receiver's gap, the message rate in the
+ *		second after the restore against the steady rate before the
+ *		cut, and what was lost, duplicated or reordered (the run
+ *		fails unless all three are 0). An SES session gets
+ *		SES_RECONNECT_MAX -R MS (default 200) and SES_USER_TIMEOUT
+ *		-U MS (default 300), so that its transport fails during the
+ *		cut and the figure is the resume rather than the back-off
+ *		cap; the run fails if it was not resumed. TCP and SCTP keep
+ *		their connection through the cut: their figure is only a
+ *		reference (their retransmission timer).
  *
  * The process that starts is the server (in -S NETNS); it forks the
  * client (in -C NETNS). Durations are measured with CLOCK_MONOTONIC.
@@ -44,6 +61,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -54,6 +72,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -78,6 +97,8 @@
 #define RR_SAMPLES_MAX	(1 << 21)
 #define SLAB_CACHES_MAX	512
 #define SCTP_BUF	(4 << 20)	/* SO_SNDBUF, SO_RCVBUF of SCTP */
+#define REC_POST	1.0	/* s: recover: window after the restore */
+#define REC_SEQ_MAX	(1UL << 28)	/* recover: bound on message numbers */
 
 enum kind { STREAM, FRAMED, MESSAGE };
 
@@ -104,12 +125,20 @@ static struct {
 	int count;
 	struct sockaddr_in addr;
 	int ns_fd[2];		/* server, client; -1: stay */
+	const char *link;	/* recover: interface to cut (client netns) */
+	int cut_ms;		/* recover: how long the link stays down */
+	int reconnect_max_ms;	/* recover: SES_RECONNECT_MAX */
+	int user_timeout_ms;	/* recover: SES_USER_TIMEOUT */
 } opt = {
 	.size = 64,
 	.secs = 2,
 	.warmup = 0.3,
 	.count = 10000,
 	.ns_fd = { -1, -1 },
+	.link = "veth-c",
+	.cut_ms = 1000,
+	.reconnect_max_ms = 200,
+	.user_timeout_ms = 300,
 };
 
 /* Shared by the server and the client (an anonymous shared mapping). */
@@ -117,6 +146,8 @@ struct shared {
 	int go;			/* scale: the client may connect */
 	int stop;		/* the client stops sending or connecting */
 	int connected;		/* scale: connections the client holds */
+	long sent;		/* recover: messages the client sent */
+	struct ses_info info;	/* recover: the client's session at the end */
 };
 
 static struct shared *sh;
@@ -284,6 +315,13 @@ static int sock_new(void)
 		die("SCTP_NODELAY");
 	if (p->protocol == IPPROTO_SCTP)
 		sctp_buffers(fd);
+	/* recover: inherited by the sessions a listener accepts */
+	if (p->protocol == IPPROTO_SES && !strcmp(opt.workload, "recover") &&
+	    (setsockopt(fd, SOL_SES, SES_RECONNECT_MAX, &opt.reconnect_max_ms,
+			sizeof(int)) ||
+	     setsockopt(fd, SOL_SES, SES_USER_TIMEOUT, &opt.user_timeout_ms,
+			sizeof(int))))
+		die("SES_RECONNECT_MAX/SES_USER_TIMEOUT");
 	return fd;
 }
 
@@ -685,6 +723,316 @@ static void setup_client(void)
 	free(m);
 }
 
+/* ---- recover: the link cut, numbered messages ---- */
+
+static int link_fd = -1;	/* a socket in the client's netns */
+static bool link_down;
+
+/* The client's link down or up (SIOCSIFFLAGS, as ip link set does). */
+static int link_flags(bool up)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", opt.link);
+	if (ioctl(link_fd, SIOCGIFFLAGS, &ifr))
+		return -1;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	return ioctl(link_fd, SIOCSIFFLAGS, &ifr);
+}
+
+static void link_set(bool up)
+{
+	if (link_flags(up))
+		die(up ? "link up (SIOCSIFFLAGS)" : "link down (SIOCSIFFLAGS)");
+	link_down = !up;
+}
+
+/* A run that dies with the link down must not leave it down. */
+static void link_restore(void)
+{
+	if (link_down && !link_flags(true))
+		link_down = false;
+}
+
+/* Before the server enters its netns: a socket to reach the client's. */
+static void link_open(void)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (self < 0 || opt.ns_fd[1] < 0)
+		die("recover: needs the client's netns (-C)");
+	if (setns(opt.ns_fd[1], CLONE_NEWNET))
+		die("setns client (link)");
+	link_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (link_fd < 0)
+		die("socket (link)");
+	if (setns(self, CLONE_NEWNET))
+		die("setns back (link)");
+	close(self);
+	atexit(link_restore);
+}
+
+/*
+ * Receive one whole message: where its body is (valid until the next
+ * call), or NULL with *st RX_TIMEOUT or RX_END.
+ */
+static const char *rx_msg(struct conn *c, long *st)
+{
+	struct iovec iov = { c->buf, RX_CAP };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	const char *p;
+	uint32_t len;
+	ssize_t n;
+
+	switch (opt.peer->kind) {
+	case STREAM:
+		while (c->have < opt.size) {
+			n = recv(c->fd, c->buf + c->have, opt.size - c->have,
+				 0);
+			if (n <= 0) {
+				*st = rx_fail(n);
+				return NULL;
+			}
+			c->have += n;
+		}
+		c->have = 0;
+		return c->buf;
+	case FRAMED:
+		for (;;) {
+			if (c->have >= 4) {
+				memcpy(&len, c->buf + c->off, 4);
+				if (ntohl(len) != opt.size) {
+					errno = EPROTO;
+					die("bad frame length");
+				}
+				if (c->have >= 4 + opt.size) {
+					p = c->buf + c->off + 4;
+					c->off += 4 + opt.size;
+					c->have -= 4 + opt.size;
+					return p;
+				}
+			}
+			if (!c->have || c->off + c->have > RX_CAP / 2) {
+				memmove(c->buf, c->buf + c->off, c->have);
+				c->off = 0;
+			}
+			n = recv(c->fd, c->buf + c->off + c->have,
+				 RX_CAP - c->off - c->have, 0);
+			if (n <= 0) {
+				*st = rx_fail(n);
+				return NULL;
+			}
+			c->have += n;
+		}
+	default:
+		n = recvmsg(c->fd, &mh, 0);
+		if (n <= 0) {
+			*st = rx_fail(n);
+			return NULL;
+		}
+		if (!(mh.msg_flags & MSG_EOR) || (size_t)n != opt.size) {
+			errno = EPROTO;
+			die("recover: not one whole message");
+		}
+		return c->buf;
+	}
+}
+
+/* What arrived: every number once, in order. */
+struct seen {
+	uint64_t *bits;
+	unsigned long cap;	/* bits */
+	long distinct, dup, reordered, next;	/* next: highest + 1 */
+};
+
+static void seen_add(struct seen *s, unsigned long seq)
+{
+	unsigned long cap = s->cap;
+
+	if (seq >= REC_SEQ_MAX) {
+		errno = ERANGE;
+		die("recover: message number out of range (corrupt)");
+	}
+	if (seq >= cap) {
+		while (cap <= seq)
+			cap = cap ? 2 * cap : 1 << 20;
+		s->bits = realloc(s->bits, cap / 8);
+		if (!s->bits)
+			die("malloc");
+		memset((char *)s->bits + s->cap / 8, 0, (cap - s->cap) / 8);
+		s->cap = cap;
+	}
+	if (s->bits[seq / 64] & (1ULL << (seq % 64))) {
+		s->dup++;
+		return;
+	}
+	s->bits[seq / 64] |= 1ULL << (seq % 64);
+	s->distinct++;
+	if ((long)seq < s->next)
+		s->reordered++;		/* a later one came first */
+	else
+		s->next = seq + 1;
+}
+
+static void recover_server(int lfd)
+{
+	enum { WARM, STEADY, CUT, AFTER, DRAIN } phase = WARM;
+	double t, t_steady = 0, t_cut = 0, t_down = 0, t_up = 0;
+	double t_last = 0, t_first = 0, deadline = 0;
+	long st = 0, pre = 0, during = 0, post = 0, total = 0, lost;
+	struct ses_info si = { 0 };
+	struct seen sn = { 0 };
+	const char *p;
+	struct conn c;
+	uint64_t seq;
+	bool ses = opt.peer->protocol == IPPROTO_SES, ok;
+	socklen_t l = sizeof(si);
+
+	conn_init(&c, sock_accept(lfd));
+	/* wake up often enough to cut and restore the link on time */
+	set_timeo(c.fd, SO_RCVTIMEO, 0.01);
+	for (;;) {
+		p = rx_msg(&c, &st);
+		t = now();
+		if (p) {
+			memcpy(&seq, p, sizeof(seq));
+			seen_add(&sn, seq);
+			total++;
+			if (phase < AFTER)
+				t_last = t;
+		} else if (st == RX_END) {
+			if (phase == DRAIN)
+				break;
+			die("recover: connection ended early");
+		}
+		switch (phase) {
+		case WARM:
+			if (!p)
+				break;
+			if (!t_steady) {
+				t_steady = t + opt.warmup;
+				t_cut = t_steady + opt.secs;
+			} else if (t >= t_steady) {
+				phase = STEADY;
+				pre++;
+			}
+			break;
+		case STEADY:
+			pre += !!p;
+			if (t < t_cut)
+				break;
+			t_down = now();
+			link_set(false);
+			phase = CUT;
+			break;
+		case CUT:
+			during += !!p;
+			if (t < t_down + opt.cut_ms / 1e3)
+				break;
+			link_set(true);
+			t_up = now();
+			phase = AFTER;
+			break;
+		case AFTER:
+			if (p && !t_first)
+				t_first = t;
+			if (p && t < t_up + REC_POST)
+				post++;
+			if (t_first && t >= t_up + REC_POST) {
+				set_flag(&sh->stop);
+				phase = DRAIN;
+				deadline = t + IO_TIMEOUT;
+			} else if (t >= t_up + IO_TIMEOUT) {
+				errno = ETIMEDOUT;
+				die("recover: nothing arrived after the restore");
+			}
+			break;
+		case DRAIN:
+			if (t >= deadline) {
+				errno = ETIMEDOUT;
+				die("recover: the client's end did not arrive");
+			}
+			break;
+		}
+	}
+	if (ses)	/* the counters only: not worth failing the run */
+		getsockopt(c.fd, SOL_SES, SES_INFO, &si, &l);
+	conn_close(&c);
+
+	/* the client wrote its count and session before it closed */
+	lost = sh->sent - sn.distinct;
+	pre = pre ?: 1;
+	/*
+	 * first_ms: link restore to the first message after it; gap_ms:
+	 * the receiver's silence around it; post_ratio: the message rate
+	 * in the REC_POST s after the restore over the one before the cut
+	 */
+	printf("RESULT peer=%s wl=recover size=%zu cut_ms=%d pre_secs=%.3f pre_msgs_per_s=%.1f post_msgs_per_s=%.1f post_ratio=%.3f first_ms=%.1f gap_ms=%.1f during=%ld sent=%ld rcvd=%ld lost=%ld dup=%ld reordered=%ld",
+	       opt.peer->name, opt.size, opt.cut_ms, t_down - t_steady,
+	       pre / (t_down - t_steady), post / REC_POST,
+	       post / REC_POST / (pre / (t_down - t_steady)),
+	       (t_first - t_up) * 1e3, (t_first - t_last) * 1e3, during,
+	       sh->sent, total, lost, sn.dup, sn.reordered);
+	if (ses)
+		printf(" reconnect_max_ms=%d user_timeout_ms=%d resumes=%u replayed=%llu srv_resumes=%u srv_duplicates=%llu",
+		       opt.reconnect_max_ms, opt.user_timeout_ms,
+		       sh->info.resumes,
+		       (unsigned long long)sh->info.replayed, si.resumes,
+		       (unsigned long long)si.duplicates);
+	printf("\n");
+	free(sn.bits);
+
+	ok = !lost && !sn.dup && !sn.reordered && sn.next <= sh->sent;
+	if (!ok)
+		fprintf(stderr, "ses_bench %s/recover: FAILED: sent %ld, received %ld (%ld distinct, highest number %ld): lost %ld, duplicated %ld, reordered %ld\n",
+			opt.peer->name, sh->sent, total, sn.distinct,
+			sn.next - 1, lost, sn.dup, sn.reordered);
+	if (ses && !sh->info.resumes) {
+		fprintf(stderr, "ses_bench ses/recover: FAILED: the session was not resumed: its transport did not break during the %d ms cut\n",
+			opt.cut_ms);
+		ok = false;
+	}
+	if (!ok)
+		exit(3);
+}
+
+static void recover_client(void)
+{
+	socklen_t l = sizeof(sh->info);
+	char *m = msg_new();
+	uint64_t seq = 0;
+	struct conn c;
+	int ext = 0;
+
+	conn_init(&c, sock_connect());
+	if (opt.peer->protocol == IPPROTO_SES) {
+		l = sizeof(ext);
+		if (getsockopt(c.fd, SOL_SES, SES_EXTENSIONS, &ext, &l))
+			die("SES_EXTENSIONS");
+		if (!(ext & SES_EXT_RECOVERY)) {
+			errno = EPROTONOSUPPORT;
+			die("recover: recovery not negotiated");
+		}
+	}
+	while (!get_flag(&sh->stop)) {
+		memcpy(m + 4, &seq, sizeof(seq));
+		if (send_msg(&c, m))
+			die("recover: send");
+		seq++;
+	}
+	sh->sent = seq;
+	l = sizeof(sh->info);
+	if (opt.peer->protocol == IPPROTO_SES &&
+	    getsockopt(c.fd, SOL_SES, SES_INFO, &sh->info, &l))
+		die("SES_INFO");
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	conn_close(&c);
+	free(m);
+}
+
 /* ---- scale: memory of idle connections ---- */
 
 struct slab {
@@ -857,9 +1205,12 @@ static int open_ns(const char *name)
 static void bad_usage(void)
 {
 	fprintf(stderr,
-		"usage: ses_bench -P tcp|tcpf|sctp|ses -W stream|rr|setup|scale\n"
+		"usage: ses_bench -P tcp|tcpf|sctp|ses\n"
+		"       -W stream|rr|setup|scale|recover\n"
 		"       [-s SIZE] [-t SECONDS] [-w WARMUP_SECONDS] [-n COUNT]\n"
-		"       [-a ADDR] [-p PORT] [-S NETNS] [-C NETNS]\n");
+		"       [-a ADDR] [-p PORT] [-S NETNS] [-C NETNS]\n"
+		"       [-L IFNAME] [-D CUT_MS] [-R RECONNECT_MAX_MS]\n"
+		"       [-U USER_TIMEOUT_MS]\n");
 	exit(2);
 }
 
@@ -869,7 +1220,7 @@ static void parse_args(int argc, char **argv)
 	int c, port = 7900;
 	size_t i;
 
-	while ((c = getopt(argc, argv, "P:W:s:t:w:n:a:p:S:C:")) != -1) {
+	while ((c = getopt(argc, argv, "P:W:s:t:w:n:a:p:S:C:L:D:R:U:")) != -1) {
 		switch (c) {
 		case 'P':
 			for (i = 0; i < ARRAY_SIZE(peers); i++)
@@ -903,12 +1254,25 @@ static void parse_args(int argc, char **argv)
 		case 'C':
 			opt.ns_fd[1] = open_ns(optarg);
 			break;
+		case 'L':
+			opt.link = optarg;
+			break;
+		case 'D':
+			opt.cut_ms = atoi(optarg);
+			break;
+		case 'R':
+			opt.reconnect_max_ms = atoi(optarg);
+			break;
+		case 'U':
+			opt.user_timeout_ms = atoi(optarg);
+			break;
 		default:
 			bad_usage();
 		}
 	}
 	if (!opt.peer || !opt.workload || !opt.size || opt.size > RX_CAP / 4 ||
-	    opt.secs <= 0 || opt.count <= 0)
+	    opt.secs <= 0 || opt.count <= 0 || opt.cut_ms <= 0 ||
+	    opt.reconnect_max_ms <= 0 || opt.user_timeout_ms <= 0)
 		bad_usage();
 	opt.addr.sin_family = AF_INET;
 	opt.addr.sin_port = htons(port);
@@ -926,7 +1290,7 @@ static void raise_nofile(void)
 
 int main(int argc, char **argv)
 {
-	bool scale, stream, rr, setup;
+	bool scale, stream, rr, setup, recover;
 	int lfd, status;
 	pid_t pid;
 
@@ -935,17 +1299,21 @@ int main(int argc, char **argv)
 	stream = !strcmp(opt.workload, "stream");
 	rr = !strcmp(opt.workload, "rr");
 	setup = !strcmp(opt.workload, "setup");
-	if (!scale && !stream && !rr && !setup)
+	recover = !strcmp(opt.workload, "recover");
+	if (!scale && !stream && !rr && !setup && !recover)
 		bad_usage();
 	if (scale)
 		raise_nofile();
 	/* a run that hangs ends here rather than in the VM's timeout */
-	alarm((unsigned int)(opt.warmup + opt.secs) * 4 + 120);
+	alarm((unsigned int)(opt.warmup + opt.secs + opt.cut_ms / 1e3) * 4 +
+	      120);
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap");
+	if (recover)
+		link_open();
 	lfd = sock_listen();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pid = fork();
@@ -961,6 +1329,8 @@ int main(int argc, char **argv)
 			rr_client();
 		else if (setup)
 			setup_client();
+		else if (recover)
+			recover_client();
 		else
 			scale_client();
 		return 0;
@@ -971,6 +1341,8 @@ int main(int argc, char **argv)
 		rr_server(lfd);
 	else if (setup)
 		setup_server(lfd);
+	else if (recover)
+		recover_server(lfd);
 	else
 		scale_server(lfd, pid);
 	close(lfd);
