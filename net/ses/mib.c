@@ -42,6 +42,7 @@ static const char * const ses_mib_names[SES_MIB_MAX] = {
 	[SES_MIB_DUPLICATES]		= "SesDuplicates",
 	[SES_MIB_ACKSSENT]		= "SesAcksSent",
 	[SES_MIB_ACKSRECEIVED]		= "SesAcksReceived",
+	[SES_MIB_NOTIFYDROPS]		= "SesNotifyDrops",
 };
 
 /* Any context. */

@@ -36,6 +36,9 @@ enum ses_mib_field {
 	SES_MIB_DUPLICATES,		/* items received twice, dropped */
 	SES_MIB_ACKSSENT,		/* recovery acknowledgments sent */
 	SES_MIB_ACKSRECEIVED,		/* ... and received */
+	SES_MIB_NOTIFYDROPS,		/* recovery notifications not queued
+					 * for lack of memory
+					 */
 	SES_MIB_MAX
 };
 

@@ -747,6 +747,13 @@ static void ses_rec_detach_transport(struct sock *sk)
 	ses->tx_offset = 0;
 }
 
+/* Tell the user, if it asked to be told (SES_RECOVERY_EVENTS). */
+static void ses_rec_notify(struct sock *sk, u8 prim, int err)
+{
+	if (ses_sk(sk)->ropts.events)
+		ses_queue_notification(sk, prim, err);
+}
+
 /* Arm the work for the window's end or the next reconnect. */
 static void ses_rec_schedule(struct sock *sk)
 {
@@ -773,6 +780,7 @@ static void ses_rec_suspend(struct sock *sk, int err)
 						ses->ropts.reconnect_max_ms,
 						get_random_u32()));
 	ses_mib_inc(sock_net(sk), SES_MIB_SUSPENDS);
+	ses_rec_notify(sk, SES_PRIM_SUSPENDED, err);
 	ses_rec_schedule(sk);
 }
 
@@ -787,6 +795,18 @@ static void ses_rec_attempt_failed(struct sock *sk, int err)
 	ses_rec_schedule(sk);
 }
 
+/*
+ * Recovery failed: the session ends with @err. What the user had not
+ * read goes as on any failure; the notification is queued after that,
+ * so the next recvmsg() returns it and the one after that the error.
+ */
+static void ses_rec_end(struct sock *sk, int err)
+{
+	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
+	ses_session_done(sk, err);
+	ses_rec_notify(sk, SES_PRIM_GIVEN_UP, err);
+}
+
 /* The session cannot be resumed: it ends with @err. */
 static void ses_rec_give_up(struct sock *sk, int err)
 {
@@ -794,9 +814,8 @@ static void ses_rec_give_up(struct sock *sk, int err)
 
 	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
 	rec->last_failure = err;
-	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEFAILED);
-	ses_session_done(sk, err);
+	ses_rec_end(sk, err);
 }
 
 /* Initiator: open a new transport to the peer. */
@@ -881,6 +900,7 @@ static void ses_rec_resumed(struct sock *sk)
 	ses_mib_add(sock_net(sk), SES_MIB_REPLAYED, n);
 	ses_rec_save_addrs(sk, rec);
 	ses_rec_tcp_opts(sk, ses->tcp);
+	ses_rec_notify(sk, SES_PRIM_RESUMED, 0);
 	skb_queue_splice_tail_init(&rec->replay, &sk->sk_write_queue);
 	ses_tx_push(sk);
 	ses_queue_work(sk, SES_EV_RX);
@@ -893,8 +913,7 @@ static void ses_rec_expire(struct sock *sk)
 
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEEXPIRED);
 	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
-	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
-	ses_session_done(sk, ETIMEDOUT);
+	ses_rec_end(sk, ETIMEDOUT);
 }
 
 /* Responder: adopt the transport a resume child handed over. */
@@ -1427,6 +1446,11 @@ int ses_resume_setsockopt(struct sock *sk, int optname, int val)
 	case SES_USER_TIMEOUT:
 		err = ses_rec_set_ms(&ses->ropts.user_timeout_ms, val);
 		break;
+	case SES_RECOVERY_EVENTS:
+		if (val != 0 && val != 1)
+			return -EINVAL;
+		ses->ropts.events = val;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1458,6 +1482,9 @@ int ses_resume_getsockopt(struct sock *sk, int optname, int *val)
 		return 0;
 	case SES_USER_TIMEOUT:
 		*val = ses->ropts.user_timeout_ms;
+		return 0;
+	case SES_RECOVERY_EVENTS:
+		*val = ses->ropts.events;
 		return 0;
 	default:
 		return -ENOPROTOOPT;

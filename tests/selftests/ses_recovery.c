@@ -648,6 +648,123 @@ TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
 	sh(CLI, "nft delete table inet sesrec");
 }
 
+/* ---- notifications ------------------------------------------------------------ */
+
+/* One record: its length, SES_RCVINFO in *info, msg_flags in *flags. */
+static ssize_t recv_rec(int fd, void *buf, size_t cap,
+			struct ses_rcvinfo *info, int *flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(info, 0, sizeof(*info));
+	info->primitive = (uint32_t)-1;
+	do {
+		n = recvmsg(fd, &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return n;
+	*flags = msg.msg_flags;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
+			memcpy(info, CMSG_DATA(c), sizeof(*info));
+	return n;
+}
+
+/* The next record at @fd: the recovery notification @prim_; its .flags. */
+#define EXPECT_NOTE(fd, prim_) ({					\
+	struct ses_rcvinfo _i;						\
+	char _b[64];							\
+	int _f = 0;							\
+	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ASSERT_EQ(0, _n) TH_LOG("recvmsg: %zd %s", _n, strerror(errno)); \
+	EXPECT_TRUE(_f & SES_MSG_NOTIFICATION) TH_LOG("flags 0x%x", _f); \
+	EXPECT_EQ((uint32_t)(prim_), _i.primitive);			\
+	_i.flags;							\
+})
+
+/* Waits until both ends of @p count a resume. */
+static bool both_resumed(struct ses_pair *p, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	while (now_ms() < end) {
+		if (resumes(p->cli) >= 1 && resumes(p->srv) >= 1)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+TEST_F_TIMEOUT(rec, suspended_and_resumed_are_notified_when_asked_for, 120)
+{
+	struct ses_rcvinfo i;
+	int f = 0, cause;
+	char b[64];
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	EXPECT_EQ(0, getopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS));
+	EXPECT_EQ(-1, setopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS, 2));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, setopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS, 1));
+	EXPECT_EQ(1, getopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS));
+	ASSERT_EQ(3, send(self->p.cli, "one", 3, 0));
+	ASSERT_EQ(3, recv(self->p.srv, b, sizeof(b), 0));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	ASSERT_TRUE(both_resumed(&self->p, 20000));
+	ASSERT_EQ(3, send(self->p.srv, "two", 3, 0));
+	ASSERT_EQ(5, send(self->p.cli, "three", 5, 0));
+	/* the client asked: the break, its cause, the resume, then data */
+	cause = EXPECT_NOTE(self->p.cli, SES_PRIM_SUSPENDED);
+	EXPECT_NE(0, cause);
+	TH_LOG("suspended: %s", strerror(cause));
+	EXPECT_EQ(0, EXPECT_NOTE(self->p.cli, SES_PRIM_RESUMED));
+	ASSERT_EQ(3, recv_rec(self->p.cli, b, sizeof(b), &i, &f));
+	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
+	EXPECT_EQ(0, memcmp(b, "two", 3));
+	/* the server did not: it sees the data only, as before */
+	ASSERT_EQ(5, recv_rec(self->p.srv, b, sizeof(b), &i, &f));
+	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
+	EXPECT_EQ(SES_PRIM_DATA, i.primitive);
+	EXPECT_EQ(0, memcmp(b, "three", 5));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, given_up_is_notified_before_the_error, 120)
+{
+	char b[64];
+	int side;
+
+	if (!have("nft") || !have("ss"))
+		SKIP(return, "nft or ss not installed");
+	for (side = 0; side < 2; side++) {
+		int fd = side ? self->p.srv : self->p.cli;
+
+		ASSERT_EQ(0, setopt_int(fd, SOL_SES, SES_RECOVERY_EVENTS, 1));
+		ASSERT_EQ(0, setopt_int(fd, SOL_SES, SES_RESUME_WINDOW, 1500));
+	}
+	ASSERT_EQ(0, nft_reject(self->p.port));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	for (side = 0; side < 2; side++) {
+		int fd = side ? self->p.srv : self->p.cli;
+
+		EXPECT_NE(0, EXPECT_NOTE(fd, SES_PRIM_SUSPENDED));
+		EXPECT_EQ(ETIMEDOUT, EXPECT_NOTE(fd, SES_PRIM_GIVEN_UP));
+		EXPECT_EQ(-1, recv(fd, b, sizeof(b), 0));
+		EXPECT_EQ(ETIMEDOUT, errno);
+		EXPECT_EQ(0, recv(fd, b, sizeof(b), 0));
+	}
+	sh(CLI, "nft delete table inet sesrec");
+}
+
 /* ---- connect ----------------------------------------------------------------- */
 
 TEST_F_TIMEOUT(rec, break_during_connect_fails_cleanly_and_retry_works, 120)
