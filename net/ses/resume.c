@@ -43,6 +43,7 @@
  */
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
 #include <linux/sysctl.h>
 #include <linux/tcp.h>
@@ -171,9 +172,11 @@ struct ses_recovery {
 };
 
 /*
- * Per network namespace: the session table and the net.ses defaults. A
- * hashed session holds a reference for the table; @lock orders lookups
- * that take a reference against removal.
+ * Per network namespace: the session table, the net.ses defaults and
+ * the bound on resume requests. A hashed session holds a reference for
+ * the table; @lock orders lookups that take a reference against
+ * removal. @resume_rs has its own lock; the sysctls write its interval
+ * (jiffies) and burst directly, as net.core.message_cost/_burst do.
  */
 struct ses_resume_net {
 	struct rhashtable table;
@@ -182,6 +185,7 @@ struct ses_resume_net {
 	u32 reconnect_max_ms;
 	u32 keepalive_ms;
 	u32 user_timeout_ms;
+	struct ratelimit_state resume_rs;
 	struct ctl_table_header *hdr;
 };
 
@@ -1081,6 +1085,23 @@ static u16 ses_local_port(struct sock *sk)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/*
+ * Responder child: may one more resume request of this namespace be
+ * looked at? A flood of forged ones is refused here, before the table
+ * lookup and any MAC, with the RF an initiator retries after (its
+ * back-off spreads the retries within its window).
+ */
+static bool ses_rec_resume_allowed(struct sock *sk)
+{
+	struct ses_resume_net *rn = ses_rn(sock_net(sk));
+
+	if (__ratelimit(&rn->resume_rs))
+		return true;
+	ses_mib_inc(sock_net(sk), SES_MIB_RESUMERATELIMITED);
+	ses_rec_refuse(sk, SES_RF_SPM_CONGESTION);
+	return false;
+}
+
 /* Responder child: CN (RESUME) arrived: answer AC (CHALLENGE). */
 static bool ses_rec_resume_request(struct sock *sk, const struct ses_ext *e)
 {
@@ -1320,6 +1341,8 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 			return false;
 		if (ep->kind == SES_EXTK_RESUME) {
 			ses_mib_inc(sock_net(sk), SES_MIB_RESUMEREQUESTS);
+			if (!ses_rec_resume_allowed(sk))
+				return true;
 			return ses_rec_resume_request(sk, ep);
 		}
 		if (ep->kind == SES_EXTK_OFFER)
@@ -1558,6 +1581,21 @@ static const struct ctl_table ses_resume_sysctls[] = {
 		.extra1		= &ses_ms_min,
 		.extra2		= &ses_ms_max,
 	},
+	{
+		/* ms, 0: no bound; stored in jiffies (negative: EINVAL) */
+		.procname	= "resume_ratelimit_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_ms_jiffies,
+	},
+	{
+		.procname	= "resume_ratelimit_burst",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 	{ }	/* the end, for kernels before 6.6 */
 };
 
@@ -1573,6 +1611,9 @@ static int __net_init ses_resume_net_init(struct net *net)
 	rn->reconnect_max_ms = 2000;
 	rn->keepalive_ms = 10000;
 	rn->user_timeout_ms = 20000;
+	/* never printed: refusals are counted (SesResumeRateLimited) */
+	ratelimit_state_init(&rn->resume_rs, HZ, 100);
+	ratelimit_set_flags(&rn->resume_rs, RATELIMIT_MSG_ON_RELEASE);
 	spin_lock_init(&rn->lock);
 	err = rhashtable_init(&rn->table, &ses_rec_params);
 	if (err)
@@ -1585,6 +1626,8 @@ static int __net_init ses_resume_net_init(struct net *net)
 	table[1].data = &rn->reconnect_max_ms;
 	table[2].data = &rn->keepalive_ms;
 	table[3].data = &rn->user_timeout_ms;
+	table[4].data = &rn->resume_rs.interval;
+	table[5].data = &rn->resume_rs.burst;
 	rn->hdr = register_net_sysctl_sz(net, "net/ses", table,
 					 SES_RESUME_SYSCTLS);
 	if (rn->hdr)

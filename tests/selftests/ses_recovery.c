@@ -1096,4 +1096,75 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	close(lfd);
 }
 
+/*
+ * A flood of resumes is bounded per namespace (net.ses.resume_ratelimit_*)
+ * before any lookup or MAC: refused with RF (congestion) and counted. A
+ * real initiator keeps retrying and gets through once the bound allows.
+ */
+FIXTURE(ratelimit) {
+	long ms, burst;
+	int splats;
+};
+
+FIXTURE_SETUP(ratelimit)
+{
+	self->splats = kmsg_splats();
+	ASSERT_EQ(0, sysctl_get(SRV, "resume_ratelimit_ms", &self->ms));
+	ASSERT_EQ(0, sysctl_get(SRV, "resume_ratelimit_burst", &self->burst));
+}
+
+FIXTURE_TEARDOWN(ratelimit)
+{
+	sysctl_set(SRV, "resume_ratelimit_ms", self->ms);
+	sysctl_set(SRV, "resume_ratelimit_burst", self->burst);
+	EXPECT_EQ(self->splats, kmsg_splats());
+}
+
+TEST_F_TIMEOUT(ratelimit, resume_flood_is_refused_cheaply_and_counted, 120)
+{
+	long long limited = ses_stat(SRV, "SesResumeRateLimited");
+	long long unknown = ses_stat(SRV, "SesResumeUnknown");
+	uint8_t cn[256], proof[128];
+	struct raw_sess r, fake;
+	struct ses_pair p;
+	size_t cnl, prl;
+	int k, srv;
+
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "resume_ratelimit_burst", 0));
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "resume_ratelimit_ms", -1));
+	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_burst", 3));
+	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_ms", 600000));
+	rec_pair(&p, WINDOW_MS);
+	ASSERT_EQ(0, raw_negotiate(p.port, &r));
+	srv = accept_within(p.lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	fake = r;
+	fake.sid ^= 0x1234567887654321ULL;
+	for (k = 0; k < 12; k++)
+		EXPECT_EQ(-1, raw_resume(p.port, &fake, true, cn, &cnl,
+					 proof, &prl));
+	/* at most the burst was looked up; the rest stopped before */
+	EXPECT_LE(12 - 3, ses_stat(SRV, "SesResumeRateLimited") - limited);
+	EXPECT_GE(3, ses_stat(SRV, "SesResumeUnknown") - unknown);
+	TH_LOG("%lld of 12 forged resumes refused by the bound",
+	       ses_stat(SRV, "SesResumeRateLimited") - limited);
+	/* the raw session ends (FIN) before the break below */
+	close(r.fd);
+	close(srv);
+	/* a real session breaks meanwhile: its retries are refused too */
+	if (have("ss")) {
+		limited = ses_stat(SRV, "SesResumeRateLimited");
+		ASSERT_EQ(0, kill_tcp(p.port));
+		sleep_ms(1500);
+		EXPECT_EQ(0, resumes(p.cli));
+		EXPECT_LT(limited, ses_stat(SRV, "SesResumeRateLimited"));
+		/* the bound lifted: the next retry resumes the session */
+		ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_ms", 1000));
+		ASSERT_TRUE(both_resumed(&p, 20000));
+		ASSERT_EQ(2, send(p.cli, "ok", 2, 0));
+		EXPECT_EQ(2, recv(p.srv, scratch, 8, 0));
+	}
+	ses_pair_close(&p);
+}
+
 SES_TEST_MAIN
