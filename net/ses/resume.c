@@ -9,8 +9,10 @@
  *    K = HMAC-SHA256(nonce_i | nonce_r, label | sid). A peer that does
  *    not echo the offer gets a plain ISO session.
  *  - Numbering and acknowledgment (replay.h): each direction numbers its
- *    SSDUs, FN and DN; the receiver acknowledges what its session entity
- *    queued for the user (a GT carrying PI 0xe5), never what TCP acked.
+ *    SSDUs and the SPDUs that change what both ends keep (release,
+ *    tokens, sync points, resync); SSDUs a resync discards are numbered
+ *    too. The receiver acknowledges what its session entity took (a GT
+ *    carrying PI 0xe5), never what TCP acked.
  *    The sender keeps the TPDUs of every unacknowledged item on @replay,
  *    charged to the socket's send buffer.
  *  - Suspension: when TCP fails in a state that can be recovered, the
@@ -517,15 +519,6 @@ void ses_resume_fill_ac(struct sock *sk, struct ses_spdu *ac)
 
 	if (!rec || !rec->offered || rec->negotiated)
 		return;
-	/*
-	 * Not yet together with synchronisation points: MIP, MAP, RS and
-	 * the SSDUs a resync discards are not numbered for replay, so a
-	 * break could lose or repeat them. Such a session stays a plain
-	 * ISO session (SES_EXTENSIONS reads 0 at both ends).
-	 */
-	if (ses_sk(sk)->spm.fu & (SES_FU_MINOR_SYNC | SES_FU_MAJOR_SYNC |
-				  SES_FU_RESYNC))
-		return;
 	get_random_bytes(rec->nonce, SES_NONCE_LEN);
 	/* the key is in place before the entry is visible */
 	for (i = 0; i < 4 && err == -EEXIST; i++) {
@@ -587,7 +580,8 @@ void ses_resume_established(struct sock *sk)
 
 /*
  * SPDUs numbered and replayed like SSDUs: those that change the state
- * both ends keep (release, tokens), sent alone in their TSDU.
+ * both ends keep (release, tokens, synchronisation points and resync),
+ * each alone in its TSDU (the sync ones behind an empty GT).
  */
 bool ses_resume_sequenced(int type)
 {
@@ -599,6 +593,12 @@ bool ses_resume_sequenced(int type)
 	case SES_SPDU_PT:
 	case SES_SPDU_GTC:
 	case SES_SPDU_GTA:
+	case SES_SPDU_MIP:
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAP:
+	case SES_SPDU_MAA:
+	case SES_SPDU_RS:
+	case SES_SPDU_RA:
 		return true;
 	default:
 		return false;
@@ -714,6 +714,10 @@ static bool ses_rec_recoverable(const struct sock *sk)
 	case SES_STA713:
 	case SES_STA03:
 	case SES_STA09:
+	case SES_STA04A:	/* our MAP or RS awaits its answer */
+	case SES_STA05A:
+	case SES_STA10A:	/* the peer's MAP or RS awaits ours */
+	case SES_STA11A:
 		return true;
 	case SES_STA16:
 		/* after DN: until the peer acknowledged it */
@@ -1286,7 +1290,7 @@ static bool ses_rec_attempt_rx(struct sock *sk, const struct ses_spdu *s,
 	return true;
 }
 
-/* A numbered FN or DN arrived. */
+/* A numbered SPDU arrived (FN, DN, tokens, sync): a duplicate goes. */
 static bool ses_rec_rx_ctrl(struct sock *sk, int type)
 {
 	int v = ses_resume_rx_item(sk);
@@ -1365,14 +1369,23 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 	case SES_SPDU_FN:
 	case SES_SPDU_DN:
 		return t->n == 1 && ses_rec_rx_ctrl(sk, s->type);
+	case SES_SPDU_MIP:
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAP:
+	case SES_SPDU_MAA:
+	case SES_SPDU_RS:
+	case SES_SPDU_RA:
+		/* behind a GT or PT: the TSDU is one item */
+		return ses_rec_rx_ctrl(sk, s->type);
 	default:
 		return false;
 	}
 }
 
 /*
- * A numbered item (an SSDU, FN, DN) arrived: 0 to deliver it, 1 to drop
- * it as a duplicate, -EBADMSG when items before it are missing.
+ * A numbered item (an SSDU, FN, DN, a token or sync SPDU; an SSDU a
+ * resync discards too) arrived: 0 to deliver it, 1 to drop it as a
+ * duplicate, -EBADMSG when items before it are missing.
  */
 int ses_resume_rx_item(struct sock *sk)
 {
