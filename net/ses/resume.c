@@ -103,6 +103,7 @@ struct ses_graft {
  * @hashed: in the table
  * @dead: the session ended; no transport may be grafted any more
  * @dn_sent: a DN went out (the session ends once it is acknowledged)
+ * @map_pending: a MAP of ours awaits its MAA; @map_seq is its number
  * @rx_hold: stop the parser after each message (resume child)
  * @lport: responder: local port of the listener that accepted it
  * @bound: initiator: the user bound a local address
@@ -145,6 +146,7 @@ struct ses_recovery {
 	bool hashed;
 	bool dead;
 	bool dn_sent;
+	bool map_pending;
 	bool rx_hold;
 	bool bound;
 	u16 lport;
@@ -165,6 +167,7 @@ struct ses_recovery {
 	struct sock *target;
 	u64 t_sid;
 	u64 ch_seq;
+	u64 map_seq;
 	spinlock_t lock;	/* @graft, @dead */
 	struct ses_graft *graft;
 	struct sockaddr_storage peer;
@@ -621,6 +624,10 @@ void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type)
 	}
 	if (type == SES_SPDU_DN)
 		rec->dn_sent = true;
+	if (type == SES_SPDU_MAP) {
+		rec->map_seq = seq;
+		rec->map_pending = true;
+	}
 }
 
 /* Without a resumed transport, numbered items wait on @replay. */
@@ -1290,9 +1297,21 @@ static bool ses_rec_attempt_rx(struct sock *sk, const struct ses_spdu *s,
 	return true;
 }
 
+/*
+ * Our major point is confirmed: the peer's user answered it after its
+ * session entity took everything up to it, which acknowledges that much.
+ */
+static void ses_rec_major_acked(struct sock *sk, struct ses_recovery *rec)
+{
+	rec->map_pending = false;
+	if (ses_seqs_ack(&rec->seq, (u32)(rec->map_seq + 1)) > 0)
+		ses_rec_trim(sk, rec);
+}
+
 /* A numbered SPDU arrived (FN, DN, tokens, sync): a duplicate goes. */
 static bool ses_rec_rx_ctrl(struct sock *sk, int type)
 {
+	struct ses_recovery *rec = ses_rec(sk);
 	int v = ses_resume_rx_item(sk);
 
 	if (v > 0)
@@ -1302,8 +1321,10 @@ static bool ses_rec_rx_ctrl(struct sock *sk, int type)
 		return true;
 	}
 	/* the peer's DN ends the session here: acknowledge it first */
-	if (type == SES_SPDU_DN && ses_rec_on(ses_rec(sk)))
+	if (type == SES_SPDU_DN && ses_rec_on(rec))
 		ses_rec_send_ack(sk);
+	if (type == SES_SPDU_MAA && ses_rec_on(rec) && rec->map_pending)
+		ses_rec_major_acked(sk, rec);
 	return false;
 }
 

@@ -1180,6 +1180,10 @@ TEST(recovery_options_are_range_checked)
 /* ---- a raw peer that negotiates: forged and replayed resumes ---------------- */
 
 #define PI_EXT		0xe5
+#define PI_SERIAL	42
+#define SPDU_MAP	41
+#define SPDU_MAA	42
+#define SPDU_RS		53
 #define NONCE		16
 #define MACL		16
 
@@ -1201,14 +1205,22 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* A CN proposing @fu whose PGI 1 holds the extension value @ext. */
+/*
+ * A CN proposing @fu, the token setting @ts unless it is negative, whose
+ * PGI 1 holds the extension value @ext.
+ */
 static size_t build_cn_ext(uint8_t *o, const uint8_t *ext, size_t n,
-			   unsigned int fu)
+			   unsigned int fu, int ts)
 {
 	uint8_t par[256], *p = par, pi[80], f[2] = { fu >> 8, fu & 0xff };
+	uint8_t g[16], *q = g, opt = 0, ver = 2, t = ts;
 
 	p += put_item(p, PGI_CONN_ID, pi, put_item(pi, PI_EXT, ext, n));
-	p += put_accept_item(p, -1, 0);
+	q += put_item(q, PI_PROTOCOL_OPTIONS, &opt, 1);
+	q += put_item(q, PI_VERSION, &ver, 1);
+	if (ts >= 0)
+		q += put_item(q, PI_TOKEN_SETTING, &t, 1);
+	p += put_item(p, PGI_CONN_ACCEPT, g, q - g);
 	p += put_item(p, PI_SESSION_REQ, f, 2);
 	return put_spdu(o, SPDU_CN, par, p - par);
 }
@@ -1261,8 +1273,9 @@ static void rmac(const uint8_t *key, char role, uint64_t sid, const uint8_t *ni,
 	memcpy(mac, out, MACL);
 }
 
-/* A raw initiator proposing @fu negotiates recovery with the listener. */
-static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu)
+/* A raw initiator proposing @fu and @ts negotiates recovery. */
+static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu,
+			 int ts)
 {
 	uint8_t ext[80], cn[256], *reply = malloc(RAW_MAX), ikm[32], msg[28];
 	unsigned int ol = 32;
@@ -1275,7 +1288,7 @@ static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu)
 	ext[1] = 1;		/* recovery */
 	for (i = 0; i < NONCE; i++)
 		r->ni[i] = ext[2 + i] = rand();
-	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18, fu),
+	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18, fu, ts),
 				 reply, &n);
 	if (si != SPDU_AC || find_ext(reply, n, ext) != 26 || ext[0] != 0x12) {
 		free(reply);
@@ -1311,7 +1324,7 @@ static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
 	put64(ext + 1, r->sid);
 	for (i = 0; i < NONCE; i++)
 		nonce[i] = ext[9 + i] = rand();
-	*cnl = build_cn_ext(cn, ext, 25, SES_FU_DUPLEX);
+	*cnl = build_cn_ext(cn, ext, 25, SES_FU_DUPLEX, -1);
 	si = raw_session_connect(fd, cn, *cnl, reply, &n);
 	if (si != SPDU_AC || find_ext(reply, n, ext) != 41 || ext[0] != 0x14) {
 		free(reply);
@@ -1344,7 +1357,7 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 
 	lfd = ses_listener(&port);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, raw_negotiate(port, &r, SES_FU_DUPLEX))
+	ASSERT_EQ(0, raw_negotiate(port, &r, SES_FU_DUPLEX, -1))
 		TH_LOG("raw negotiation");
 	srv = accept_within(lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, srv);
@@ -1418,7 +1431,7 @@ TEST(ssdus_a_resync_discards_keep_their_numbers)
 	lfd = ses_listener(&port);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
-	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC)) TH_LOG("negotiation");
+	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, -1)) TH_LOG("negotiation");
 	srv = accept_within(lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, srv);
 	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
@@ -1428,7 +1441,7 @@ TEST(ssdus_a_resync_discards_keep_their_numbers)
 		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
 		ASSERT_LT(2, n);
 		ASSERT_EQ(0, tsdu_main_spdu(buf, n, &sp));
-	} while (sp.si != 53);	/* RS */
+	} while (sp.si != SPDU_RS);
 	for (k = 0; k < 3; k++)
 		ASSERT_EQ(0, cotp_send_dt(r.fd, t, build_dt(t, "old", 3)));
 	sleep_ms(500);
@@ -1438,6 +1451,57 @@ TEST(ssdus_a_resync_discards_keep_their_numbers)
 		TH_LOG("expects item %lld of the peer's, 3 were discarded",
 		       (long long)(seq - get64(r.ni)));
 	close(fd);
+	close(r.fd);
+	close(srv);
+	close(lfd);
+	free(buf);
+}
+
+/*
+ * A confirmed major point acknowledges what came before it: a peer whose
+ * only answer is the MAA frees this end's replay queue all the same.
+ */
+TEST(a_confirmed_major_point_acknowledges_what_came_before)
+{
+	uint8_t t[64], par[16], *buf = malloc(RAW_MAX);
+	int lfd, port, srv, k, n;
+	struct ses_rcvinfo ri;
+	struct ses_info i;
+	struct raw_sess r;
+	struct spdu sp;
+	char b[16];
+
+	ASSERT_NE(NULL, buf);
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
+	/* the minor and major tokens on the listener's side */
+	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, 0x14));
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	EXPECT_EQ(SES_TOKEN_MINOR | SES_TOKEN_MAJOR,
+		  getopt_int(srv, SOL_SES, SES_TOKENS));
+	for (k = 0; k < 5; k++)
+		ASSERT_EQ(1, send(srv, "d", 1, 0));
+	ASSERT_EQ(0, send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, NULL, 0));
+	do {
+		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
+		ASSERT_LT(2, n);
+		ASSERT_EQ(0, tsdu_main_spdu(buf, n, &sp));
+	} while (sp.si != SPDU_MAP);
+	/* the raw peer sends no acknowledgment of the extension */
+	ASSERT_EQ(0, ses_get_info(srv, &i));
+	EXPECT_EQ(6, i.replay_ssdus);
+	t[0] = SPDU_GT;
+	t[1] = 0;
+	n = 2 + put_spdu(t + 2, SPDU_MAA, par, put_item(par, PI_SERIAL, "0", 1));
+	ASSERT_EQ(0, cotp_send_dt(r.fd, t, n));
+	ASSERT_LE(0, recv_rec(srv, b, sizeof(b), &ri, &k));
+	EXPECT_EQ(SES_PRIM_SYNC_MAJOR_RESPONSE, ri.primitive);
+	ASSERT_EQ(0, ses_get_info(srv, &i));
+	EXPECT_EQ(0, i.replay_ssdus);
+	EXPECT_EQ(0, i.replay_bytes);
 	close(r.fd);
 	close(srv);
 	close(lfd);
@@ -1483,7 +1547,7 @@ TEST_F_TIMEOUT(ratelimit, resume_flood_is_refused_cheaply_and_counted, 120)
 	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_burst", 3));
 	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_ms", 600000));
 	rec_pair(&p, WINDOW_MS);
-	ASSERT_EQ(0, raw_negotiate(p.port, &r, SES_FU_DUPLEX));
+	ASSERT_EQ(0, raw_negotiate(p.port, &r, SES_FU_DUPLEX, -1));
 	srv = accept_within(p.lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, srv);
 	fake = r;
