@@ -38,10 +38,12 @@ static const char * const ses_mib_names[SES_MIB_MAX] = {
 	[SES_MIB_RESUMEREFUSED]		= "SesResumeRefused",
 	[SES_MIB_RESUMEUNKNOWN]		= "SesResumeUnknown",
 	[SES_MIB_RESUMEBADPROOF]	= "SesResumeBadProof",
+	[SES_MIB_RESUMERATELIMITED]	= "SesResumeRateLimited",
 	[SES_MIB_REPLAYED]		= "SesReplayed",
 	[SES_MIB_DUPLICATES]		= "SesDuplicates",
 	[SES_MIB_ACKSSENT]		= "SesAcksSent",
 	[SES_MIB_ACKSRECEIVED]		= "SesAcksReceived",
+	[SES_MIB_NOTIFYDROPS]		= "SesNotifyDrops",
 };
 
 /* Any context. */

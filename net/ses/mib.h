@@ -32,10 +32,14 @@ enum ses_mib_field {
 	SES_MIB_RESUMEREFUSED,		/* resume requests refused */
 	SES_MIB_RESUMEUNKNOWN,		/* ... naming no session of ours */
 	SES_MIB_RESUMEBADPROOF,		/* ... or with a wrong MAC */
+	SES_MIB_RESUMERATELIMITED,	/* ... or over net.ses.resume_ratelimit */
 	SES_MIB_REPLAYED,		/* items sent again after a resume */
 	SES_MIB_DUPLICATES,		/* items received twice, dropped */
 	SES_MIB_ACKSSENT,		/* recovery acknowledgments sent */
 	SES_MIB_ACKSRECEIVED,		/* ... and received */
+	SES_MIB_NOTIFYDROPS,		/* recovery notifications not queued
+					 * for lack of memory
+					 */
 	SES_MIB_MAX
 };
 

@@ -281,6 +281,7 @@ struct sock *ses_sk_alloc(struct sock *parent);
 struct sock *ses_child_take(struct sock *parent);
 bool ses_accept_ready(const struct sock *parent);
 void ses_children_abort(struct sock *parent);
+void ses_queue_notification(struct sock *sk, u8 prim, int err);
 
 /* transport.c */
 int ses_tcp_create(struct sock *sk, struct socket **res);

@@ -5,11 +5,12 @@
  * back-off. No sockets, skbs, locks or allocation: it builds in
  * userspace for unit tests too.
  *
- * Each direction numbers its sequenced items (SSDUs, FN, DN) implicitly:
- * 64 bits, starting at a value both ends derive from the nonces of CN/AC,
- * one per item, never carried per item on the wire. Numbers compare
- * modulo 2^64 (as TCP's before()/after() do modulo 2^32): a window of
- * items in flight is far below 2^63. Acknowledgments carry the low 32
+ * Each direction numbers its sequenced items (SSDUs, and FN, DN, token,
+ * sync and resync SPDUs) implicitly: 64 bits, starting at a value both
+ * ends derive from the nonces of CN/AC, one per item, never carried per
+ * item on the wire. Numbers compare modulo 2^64 (as TCP's
+ * before()/after() do modulo 2^32): a window of items in flight is far
+ * below 2^63. Acknowledgments carry the low 32
  * bits of the receiver's next expected number; the sender expands them
  * against its oldest unacknowledged one.
  *

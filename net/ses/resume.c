@@ -9,8 +9,10 @@
  *    K = HMAC-SHA256(nonce_i | nonce_r, label | sid). A peer that does
  *    not echo the offer gets a plain ISO session.
  *  - Numbering and acknowledgment (replay.h): each direction numbers its
- *    SSDUs, FN and DN; the receiver acknowledges what its session entity
- *    queued for the user (a GT carrying PI 0xe5), never what TCP acked.
+ *    SSDUs and the SPDUs that change what both ends keep (release,
+ *    tokens, sync points, resync); SSDUs a resync discards are numbered
+ *    too. The receiver acknowledges what its session entity took (a GT
+ *    carrying PI 0xe5), never what TCP acked.
  *    The sender keeps the TPDUs of every unacknowledged item on @replay,
  *    charged to the socket's send buffer.
  *  - Suspension: when TCP fails in a state that can be recovered, the
@@ -43,6 +45,7 @@
  */
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
 #include <linux/sysctl.h>
 #include <linux/tcp.h>
@@ -109,6 +112,7 @@ struct ses_graft {
  * @hashed: in the table
  * @dead: the session ended; no transport may be grafted any more
  * @dn_sent: a DN went out (the session ends once it is acknowledged)
+ * @map_pending: a MAP of ours awaits its MAA; @map_seq is its number
  * @rx_hold: stop the parser after each message (resume child)
  * @lport: responder: local port of the listener that accepted it
  * @bound: initiator: the user bound a local address
@@ -151,6 +155,7 @@ struct ses_recovery {
 	bool hashed;
 	bool dead;
 	bool dn_sent;
+	bool map_pending;
 	bool rx_hold;
 	bool bound;
 	u16 lport;
@@ -172,6 +177,7 @@ struct ses_recovery {
 	struct sock *target;
 	u64 t_sid;
 	u64 ch_seq;
+	u64 map_seq;
 	spinlock_t lock;	/* @graft, @dead */
 	struct ses_graft *graft;
 	struct sockaddr_storage peer;
@@ -181,9 +187,11 @@ struct ses_recovery {
 };
 
 /*
- * Per network namespace: the session table and the net.ses defaults. A
- * hashed session holds a reference for the table; @lock orders lookups
- * that take a reference against removal.
+ * Per network namespace: the session table, the net.ses defaults and
+ * the bound on resume requests. A hashed session holds a reference for
+ * the table; @lock orders lookups that take a reference against
+ * removal. @resume_rs has its own lock; the sysctls write its interval
+ * (jiffies) and burst directly, as net.core.message_cost/_burst do.
  */
 struct ses_resume_net {
 	struct rhashtable table;
@@ -192,6 +200,7 @@ struct ses_resume_net {
 	u32 reconnect_max_ms;
 	u32 keepalive_ms;
 	u32 user_timeout_ms;
+	struct ratelimit_state resume_rs;
 	struct ctl_table_header *hdr;
 };
 
@@ -523,15 +532,6 @@ void ses_resume_fill_ac(struct sock *sk, struct ses_spdu *ac)
 
 	if (!rec || !rec->offered || rec->negotiated)
 		return;
-	/*
-	 * Not yet together with synchronisation points: MIP, MAP, RS and
-	 * the SSDUs a resync discards are not numbered for replay, so a
-	 * break could lose or repeat them. Such a session stays a plain
-	 * ISO session (SES_EXTENSIONS reads 0 at both ends).
-	 */
-	if (ses_sk(sk)->spm.fu & (SES_FU_MINOR_SYNC | SES_FU_MAJOR_SYNC |
-				  SES_FU_RESYNC))
-		return;
 	get_random_bytes(rec->nonce, SES_NONCE_LEN);
 	/* the key is in place before the entry is visible */
 	for (i = 0; i < 4 && err == -EEXIST; i++) {
@@ -593,7 +593,8 @@ void ses_resume_established(struct sock *sk)
 
 /*
  * SPDUs numbered and replayed like SSDUs: those that change the state
- * both ends keep (release, tokens), sent alone in their TSDU.
+ * both ends keep (release, tokens, synchronisation points and resync),
+ * each alone in its TSDU (the sync ones behind an empty GT).
  */
 bool ses_resume_sequenced(int type)
 {
@@ -605,6 +606,12 @@ bool ses_resume_sequenced(int type)
 	case SES_SPDU_PT:
 	case SES_SPDU_GTC:
 	case SES_SPDU_GTA:
+	case SES_SPDU_MIP:
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAP:
+	case SES_SPDU_MAA:
+	case SES_SPDU_RS:
+	case SES_SPDU_RA:
 		return true;
 	default:
 		return false;
@@ -627,6 +634,10 @@ void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type)
 	}
 	if (type == SES_SPDU_DN)
 		rec->dn_sent = true;
+	if (type == SES_SPDU_MAP) {
+		rec->map_seq = seq;
+		rec->map_pending = true;
+	}
 }
 
 /* Without a resumed transport, numbered items wait on @replay. */
@@ -721,6 +732,10 @@ static bool ses_rec_recoverable(const struct sock *sk)
 	case SES_STA713:
 	case SES_STA03:
 	case SES_STA09:
+	case SES_STA04A:	/* our MAP or RS awaits its answer */
+	case SES_STA05A:
+	case SES_STA10A:	/* the peer's MAP or RS awaits ours */
+	case SES_STA11A:
 		return true;
 	case SES_STA16:
 		/* after DN: until the peer acknowledged it */
@@ -758,6 +773,13 @@ static void ses_rec_detach_transport(struct sock *sk)
 	ses->tx_offset = 0;
 }
 
+/* Tell the user, if it asked to be told (SES_RECOVERY_EVENTS). */
+static void ses_rec_notify(struct sock *sk, u8 prim, int err)
+{
+	if (ses_sk(sk)->ropts.events)
+		ses_queue_notification(sk, prim, err);
+}
+
 /* Arm the work for the window's end or the next reconnect. */
 static void ses_rec_schedule(struct sock *sk)
 {
@@ -784,6 +806,7 @@ static void ses_rec_suspend(struct sock *sk, int err)
 						ses->ropts.reconnect_max_ms,
 						get_random_u32()));
 	ses_mib_inc(sock_net(sk), SES_MIB_SUSPENDS);
+	ses_rec_notify(sk, SES_PRIM_SUSPENDED, err);
 	ses_rec_schedule(sk);
 }
 
@@ -798,6 +821,18 @@ static void ses_rec_attempt_failed(struct sock *sk, int err)
 	ses_rec_schedule(sk);
 }
 
+/*
+ * Recovery failed: the session ends with @err. What the user had not
+ * read goes as on any failure; the notification is queued after that,
+ * so the next recvmsg() returns it and the one after that the error.
+ */
+static void ses_rec_end(struct sock *sk, int err)
+{
+	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
+	ses_session_done(sk, err);
+	ses_rec_notify(sk, SES_PRIM_GIVEN_UP, err);
+}
+
 /* The session cannot be resumed: it ends with @err. */
 static void ses_rec_give_up(struct sock *sk, int err)
 {
@@ -805,9 +840,8 @@ static void ses_rec_give_up(struct sock *sk, int err)
 
 	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
 	rec->last_failure = err;
-	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEFAILED);
-	ses_session_done(sk, err);
+	ses_rec_end(sk, err);
 }
 
 /* Initiator: open a new transport to the peer. */
@@ -892,6 +926,7 @@ static void ses_rec_resumed(struct sock *sk)
 	ses_mib_add(sock_net(sk), SES_MIB_REPLAYED, n);
 	ses_rec_save_addrs(sk, rec);
 	ses_rec_tcp_opts(sk, ses->tcp);
+	ses_rec_notify(sk, SES_PRIM_RESUMED, 0);
 	skb_queue_splice_tail_init(&rec->replay, &sk->sk_write_queue);
 	ses_tx_push(sk);
 	ses_queue_work(sk, SES_EV_RX);
@@ -904,8 +939,7 @@ static void ses_rec_expire(struct sock *sk)
 
 	ses_mib_inc(sock_net(sk), SES_MIB_RESUMEEXPIRED);
 	WRITE_ONCE(rec->state, SES_RECOVERY_FAILED);
-	ses_sk(sk)->abort_reason = SES_AB_TRANSPORT;
-	ses_session_done(sk, ETIMEDOUT);
+	ses_rec_end(sk, ETIMEDOUT);
 }
 
 /* Responder: adopt the transport a resume child handed over. */
@@ -1073,6 +1107,23 @@ static u16 ses_local_port(struct sock *sk)
 	if (kernel_getsockname(ses_sk(sk)->tcp, (struct sockaddr *)&ss) < 0)
 		return 0;
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/*
+ * Responder child: may one more resume request of this namespace be
+ * looked at? A flood of forged ones is refused here, before the table
+ * lookup and any MAC, with the RF an initiator retries after (its
+ * back-off spreads the retries within its window).
+ */
+static bool ses_rec_resume_allowed(struct sock *sk)
+{
+	struct ses_resume_net *rn = ses_rn(sock_net(sk));
+
+	if (__ratelimit(&rn->resume_rs))
+		return true;
+	ses_mib_inc(sock_net(sk), SES_MIB_RESUMERATELIMITED);
+	ses_rec_refuse(sk, SES_RF_SPM_CONGESTION);
+	return false;
 }
 
 /* Responder child: CN (RESUME) arrived: answer AC (CHALLENGE). */
@@ -1259,9 +1310,21 @@ static bool ses_rec_attempt_rx(struct sock *sk, const struct ses_spdu *s,
 	return true;
 }
 
-/* A numbered FN or DN arrived. */
+/*
+ * Our major point is confirmed: the peer's user answered it after its
+ * session entity took everything up to it, which acknowledges that much.
+ */
+static void ses_rec_major_acked(struct sock *sk, struct ses_recovery *rec)
+{
+	rec->map_pending = false;
+	if (ses_seqs_ack(&rec->seq, (u32)(rec->map_seq + 1)) > 0)
+		ses_rec_trim(sk, rec);
+}
+
+/* A numbered SPDU arrived (FN, DN, tokens, sync): a duplicate goes. */
 static bool ses_rec_rx_ctrl(struct sock *sk, int type)
 {
+	struct ses_recovery *rec = ses_rec(sk);
 	int v = ses_resume_rx_item(sk);
 
 	if (v > 0)
@@ -1271,8 +1334,10 @@ static bool ses_rec_rx_ctrl(struct sock *sk, int type)
 		return true;
 	}
 	/* the peer's DN ends the session here: acknowledge it first */
-	if (type == SES_SPDU_DN && ses_rec_on(ses_rec(sk)))
+	if (type == SES_SPDU_DN && ses_rec_on(rec))
 		ses_rec_send_ack(sk);
+	if (type == SES_SPDU_MAA && ses_rec_on(rec) && rec->map_pending)
+		ses_rec_major_acked(sk, rec);
 	return false;
 }
 
@@ -1314,6 +1379,8 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 			return false;
 		if (ep->kind == SES_EXTK_RESUME) {
 			ses_mib_inc(sock_net(sk), SES_MIB_RESUMEREQUESTS);
+			if (!ses_rec_resume_allowed(sk))
+				return true;
 			return ses_rec_resume_request(sk, ep);
 		}
 		if (ep->kind == SES_EXTK_OFFER)
@@ -1336,14 +1403,23 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 	case SES_SPDU_FN:
 	case SES_SPDU_DN:
 		return t->n == 1 && ses_rec_rx_ctrl(sk, s->type);
+	case SES_SPDU_MIP:
+	case SES_SPDU_MIA:
+	case SES_SPDU_MAP:
+	case SES_SPDU_MAA:
+	case SES_SPDU_RS:
+	case SES_SPDU_RA:
+		/* behind a GT or PT: the TSDU is one item */
+		return ses_rec_rx_ctrl(sk, s->type);
 	default:
 		return false;
 	}
 }
 
 /*
- * A numbered item (an SSDU, FN, DN) arrived: 0 to deliver it, 1 to drop
- * it as a duplicate, -EBADMSG when items before it are missing.
+ * A numbered item (an SSDU, FN, DN, a token or sync SPDU; an SSDU a
+ * resync discards too) arrived: 0 to deliver it, 1 to drop it as a
+ * duplicate, -EBADMSG when items before it are missing.
  */
 int ses_resume_rx_item(struct sock *sk)
 {
@@ -1488,6 +1564,11 @@ int ses_resume_setsockopt(struct sock *sk, int optname, int val)
 	case SES_USER_TIMEOUT:
 		err = ses_rec_set_ms(&ses->ropts.user_timeout_ms, val);
 		break;
+	case SES_RECOVERY_EVENTS:
+		if (val != 0 && val != 1)
+			return -EINVAL;
+		ses->ropts.events = val;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1519,6 +1600,9 @@ int ses_resume_getsockopt(struct sock *sk, int optname, int *val)
 		return 0;
 	case SES_USER_TIMEOUT:
 		*val = ses->ropts.user_timeout_ms;
+		return 0;
+	case SES_RECOVERY_EVENTS:
+		*val = ses->ropts.events;
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -1592,6 +1676,21 @@ static const struct ctl_table ses_resume_sysctls[] = {
 		.extra1		= &ses_ms_min,
 		.extra2		= &ses_ms_max,
 	},
+	{
+		/* ms, 0: no bound; stored in jiffies (negative: EINVAL) */
+		.procname	= "resume_ratelimit_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_ms_jiffies,
+	},
+	{
+		.procname	= "resume_ratelimit_burst",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 	{ }	/* the end, for kernels before 6.6 */
 };
 
@@ -1607,6 +1706,9 @@ static int __net_init ses_resume_net_init(struct net *net)
 	rn->reconnect_max_ms = 2000;
 	rn->keepalive_ms = 10000;
 	rn->user_timeout_ms = 20000;
+	/* never printed: refusals are counted (SesResumeRateLimited) */
+	ratelimit_state_init(&rn->resume_rs, HZ, 100);
+	ratelimit_set_flags(&rn->resume_rs, RATELIMIT_MSG_ON_RELEASE);
 	spin_lock_init(&rn->lock);
 	err = rhashtable_init(&rn->table, &ses_rec_params);
 	if (err)
@@ -1619,6 +1721,8 @@ static int __net_init ses_resume_net_init(struct net *net)
 	table[1].data = &rn->reconnect_max_ms;
 	table[2].data = &rn->keepalive_ms;
 	table[3].data = &rn->user_timeout_ms;
+	table[4].data = &rn->resume_rs.interval;
+	table[5].data = &rn->resume_rs.burst;
 	rn->hdr = register_net_sysctl_sz(net, "net/ses", table,
 					 SES_RESUME_SYSCTLS);
 	if (rn->hdr)

@@ -28,6 +28,7 @@ struct ses_info;
  * @reconnect_max_ms: cap of the initiator's reconnect back-off
  * @keepalive_ms: TCP keepalive idle time of the transport
  * @user_timeout_ms: TCP_USER_TIMEOUT of the transport
+ * @events: queue the recovery notifications (SES_RECOVERY_EVENTS)
  *
  * Set from the net.ses sysctls at socket creation, changed by the
  * SES_* options, inherited by a listener's sessions. Socket lock.
@@ -38,6 +39,7 @@ struct ses_resume_opts {
 	u32 reconnect_max_ms;
 	u32 keepalive_ms;
 	u32 user_timeout_ms;
+	bool events;
 };
 
 /* Module init/exit: per-netns session table and sysctls, the MAC. */

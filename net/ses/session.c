@@ -237,6 +237,33 @@ static void ses_queue_indication(struct sock *sk, u8 prim, u8 tokens,
 	ses_queue_record(sk, &info, data, len);
 }
 
+/*
+ * A recovery notification (SES_PRIM_SUSPENDED, _RESUMED, _GIVEN_UP) with
+ * the errno of the failure in .flags. Unlike the peer's indications it
+ * carries no state the session needs: when memory is short it is
+ * dropped and counted, and the session goes on (SES_INFO still tells).
+ */
+void ses_queue_notification(struct sock *sk, u8 prim, int err)
+{
+	struct ses_sock *ses = ses_sk(sk);
+	struct sk_buff *skb;
+
+	if (sock_flag(sk, SOCK_DEAD))
+		return;
+	skb = alloc_skb(0, GFP_KERNEL);
+	if (!skb) {
+		ses_mib_inc(sock_net(sk), SES_MIB_NOTIFYDROPS);
+		return;
+	}
+	memset(ses_rx_cb(skb), 0, sizeof(struct ses_rx_cb));
+	ses_rx_cb(skb)->prim = prim;
+	ses_rx_cb(skb)->flags = err;
+	ses_rx_cb(skb)->held = ses->spm.tokens_owned;
+	ses_rx_charge(sk, skb);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
 static const u8 *ses_user_data(const struct ses_spdu *s, size_t *len)
 {
 	*len = s && (s->present & SES_P_USER_DATA) ? s->user_data_len : 0;

@@ -712,8 +712,12 @@ bool ses_rx_ssdu_abandon(struct sock *sk)
 	struct ses_sock *ses = ses_sk(sk);
 	bool had = ses->ssdu || ses->ssdu_in_tsdu;
 
-	if (ses->ssdu_in_tsdu)
+	if (ses->ssdu_in_tsdu) {
 		ses->rx_discard = true;
+		/* its DT ended the SSDU: an item the peer numbered */
+		if (!ses->spm.in_ssdu)
+			ses_resume_rx_item(sk);
+	}
 	ses->ssdu_in_tsdu = false;
 	ses->spm.in_ssdu = false;
 	ses_ssdu_drop(ses);
@@ -884,6 +888,13 @@ static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
 
 	if (ses_resume_rx_blocked(sk))
 		return -EBADMSG;	/* data before a resume is proven */
+	/* discarded until our RS is answered, numbered all the same */
+	if (ses->spm.state == SES_STA05A && (enc & SES_ENC_END)) {
+		int v = ses_resume_rx_item(sk);
+
+		if (v)
+			return v > 0 ? 1 : v;	/* seen before a resume */
+	}
 	ses_run_event(sk, SES_EV_DT, dt);
 	if (ses->spm.state != SES_STA713 && ses->spm.state != SES_STA03 &&
 	    ses->spm.state != SES_STA04A)

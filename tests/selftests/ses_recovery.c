@@ -41,9 +41,12 @@ static int rec_opts(int fd, int window)
 	       setopt_int(fd, SOL_SES, SES_KEEPALIVE, KEEPALIVE_MS);
 }
 
-/* Listener and session with short recovery timers; both ends recover. */
+/*
+ * Listener and session with short recovery timers; both ends recover.
+ * @fu: the functional units both propose, 0 for the default.
+ */
 static void __rec_pair(struct __test_metadata *_metadata, struct ses_pair *p,
-		       int window)
+		       int window, int fu)
 {
 	struct ses_info ci, si;
 
@@ -51,11 +54,17 @@ static void __rec_pair(struct __test_metadata *_metadata, struct ses_pair *p,
 	p->lfd = ses_sock(SRV);
 	ASSERT_LE(0, p->lfd);
 	ASSERT_EQ(0, rec_opts(p->lfd, window));
+	if (fu)
+		ASSERT_EQ(0, setopt_int(p->lfd, SOL_SES, SES_FUNCTIONAL_UNITS,
+					fu));
 	ASSERT_EQ(0, bind_listen(p->lfd, cfg.port)) TH_LOG("%s", strerror(errno));
 	p->port = sock_port(p->lfd);
 	p->cli = ses_sock(CLI);
 	ASSERT_LE(0, p->cli);
 	ASSERT_EQ(0, rec_opts(p->cli, window));
+	if (fu)
+		ASSERT_EQ(0, setopt_int(p->cli, SOL_SES, SES_FUNCTIONAL_UNITS,
+					fu));
 	ASSERT_EQ(0, connect_to(p->cli, p->port)) TH_LOG("%s", strerror(errno));
 	p->srv = accept_within(p->lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, p->srv);
@@ -66,7 +75,7 @@ static void __rec_pair(struct __test_metadata *_metadata, struct ses_pair *p,
 	ASSERT_EQ(SES_EXT_RECOVERY, si.extensions);
 	ASSERT_EQ(SES_RECOVERY_ACTIVE, ci.recovery_state);
 }
-#define rec_pair(p, w)	__rec_pair(_metadata, p, w)
+#define rec_pair(p, w)	__rec_pair(_metadata, p, w, 0)
 
 /* ---- the stream ---------------------------------------------------------- */
 
@@ -558,10 +567,6 @@ TEST_F_TIMEOUT(rec, stream_survives_the_client_moving_to_a_new_address, 240)
 	rec_release(&self->p);
 }
 
-TEST_F(rec, sync_point_break_is_skipped)
-{
-	SKIP(return, "sync points are not implemented yet");
-}
 
 TEST_F_TIMEOUT(rec, break_during_release_completes_the_release, 120)
 {
@@ -646,6 +651,414 @@ TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
 	EXPECT_EQ(-1, recv(self->p.srv, b, sizeof(b), 0));
 	EXPECT_EQ(ETIMEDOUT, errno);
 	sh(CLI, "nft delete table inet sesrec");
+}
+
+/* ---- notifications ------------------------------------------------------------ */
+
+/* One record: its length, SES_RCVINFO in *info, msg_flags in *flags. */
+static ssize_t recv_rec(int fd, void *buf, size_t cap,
+			struct ses_rcvinfo *info, int *flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(info, 0, sizeof(*info));
+	info->primitive = (uint32_t)-1;
+	do {
+		n = recvmsg(fd, &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return n;
+	*flags = msg.msg_flags;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
+			memcpy(info, CMSG_DATA(c), sizeof(*info));
+	return n;
+}
+
+/* The next record at @fd: the recovery notification @prim_; its .flags. */
+#define EXPECT_NOTE(fd, prim_) ({					\
+	struct ses_rcvinfo _i;						\
+	char _b[64];							\
+	int _f = 0;							\
+	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ASSERT_EQ(0, _n) TH_LOG("recvmsg: %zd %s", _n, strerror(errno)); \
+	EXPECT_TRUE(_f & SES_MSG_NOTIFICATION) TH_LOG("flags 0x%x", _f); \
+	EXPECT_EQ((uint32_t)(prim_), _i.primitive);			\
+	_i.flags;							\
+})
+
+/* Waits until both ends of @p count a resume. */
+static bool both_resumed(struct ses_pair *p, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	while (now_ms() < end) {
+		if (resumes(p->cli) >= 1 && resumes(p->srv) >= 1)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+TEST_F_TIMEOUT(rec, suspended_and_resumed_are_notified_when_asked_for, 120)
+{
+	struct ses_rcvinfo i;
+	int f = 0, cause;
+	char b[64];
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	EXPECT_EQ(0, getopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS));
+	EXPECT_EQ(-1, setopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS, 2));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, setopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS, 1));
+	EXPECT_EQ(1, getopt_int(self->p.cli, SOL_SES, SES_RECOVERY_EVENTS));
+	ASSERT_EQ(3, send(self->p.cli, "one", 3, 0));
+	ASSERT_EQ(3, recv(self->p.srv, b, sizeof(b), 0));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	ASSERT_TRUE(both_resumed(&self->p, 20000));
+	ASSERT_EQ(3, send(self->p.srv, "two", 3, 0));
+	ASSERT_EQ(5, send(self->p.cli, "three", 5, 0));
+	/* the client asked: the break, its cause, the resume, then data */
+	cause = EXPECT_NOTE(self->p.cli, SES_PRIM_SUSPENDED);
+	EXPECT_NE(0, cause);
+	TH_LOG("suspended: %s", strerror(cause));
+	EXPECT_EQ(0, EXPECT_NOTE(self->p.cli, SES_PRIM_RESUMED));
+	ASSERT_EQ(3, recv_rec(self->p.cli, b, sizeof(b), &i, &f));
+	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
+	EXPECT_EQ(0, memcmp(b, "two", 3));
+	/* the server did not: it sees the data only, as before */
+	ASSERT_EQ(5, recv_rec(self->p.srv, b, sizeof(b), &i, &f));
+	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
+	EXPECT_EQ(SES_PRIM_DATA, i.primitive);
+	EXPECT_EQ(0, memcmp(b, "three", 5));
+	rec_release(&self->p);
+}
+
+TEST_F_TIMEOUT(rec, given_up_is_notified_before_the_error, 120)
+{
+	char b[64];
+	int side;
+
+	if (!have("nft") || !have("ss"))
+		SKIP(return, "nft or ss not installed");
+	for (side = 0; side < 2; side++) {
+		int fd = side ? self->p.srv : self->p.cli;
+
+		ASSERT_EQ(0, setopt_int(fd, SOL_SES, SES_RECOVERY_EVENTS, 1));
+		ASSERT_EQ(0, setopt_int(fd, SOL_SES, SES_RESUME_WINDOW, 1500));
+	}
+	ASSERT_EQ(0, nft_reject(self->p.port));
+	ASSERT_EQ(0, kill_tcp(self->p.port));
+	for (side = 0; side < 2; side++) {
+		int fd = side ? self->p.srv : self->p.cli;
+
+		EXPECT_NE(0, EXPECT_NOTE(fd, SES_PRIM_SUSPENDED));
+		EXPECT_EQ(ETIMEDOUT, EXPECT_NOTE(fd, SES_PRIM_GIVEN_UP));
+		EXPECT_EQ(-1, recv(fd, b, sizeof(b), 0));
+		EXPECT_EQ(ETIMEDOUT, errno);
+		EXPECT_EQ(0, recv(fd, b, sizeof(b), 0));
+	}
+	sh(CLI, "nft delete table inet sesrec");
+}
+
+/* ---- synchronisation points ----------------------------------------------------- */
+
+#define SY_SSDUS	2500
+#define SY_EVERY	50		/* a point after every 50th SSDU */
+#define SY_MAJOR	500		/* a major one after every 500th */
+#define SY_POINTS	(SY_SSDUS / SY_EVERY)
+#define SY_RS_SERIAL	777777
+#define FU_SYNC		(SES_FU_DUPLEX | SES_FU_MINOR_SYNC | \
+			 SES_FU_MAJOR_SYNC | SES_FU_RESYNC)
+
+/* sendmsg() of one primitive with its parameters and user data. */
+static ssize_t send_prim(int fd, uint32_t prim, uint32_t serial,
+			 uint32_t flags, const void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ses_sndinfo))] = { 0 };
+	struct ses_sndinfo info = {
+		.primitive = prim, .serial = serial, .flags = flags,
+	};
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	c->cmsg_level = SOL_SES;
+	c->cmsg_type = SES_SNDINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	do {
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static ssize_t recv_rec(int fd, void *buf, size_t cap,
+			struct ses_rcvinfo *info, int *flags);
+
+struct sy {
+	struct ses_pair *p;
+	pthread_mutex_t kill_lock;
+	int kills;
+	int srv_ssdus;			/* SSDUs the server read */
+	int rs_sent;
+	uint32_t minor_cnf[SY_POINTS + 1];	/* confirmations by serial */
+	uint32_t major_cnf[SY_POINTS + 1];
+	int ra_cnf, bye;
+	int err[3];
+	char what[3][200];
+};
+
+static void sy_fail(struct sy *y, int who, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (y->err[who])
+		return;
+	y->err[who] = errno ?: EPROTO;
+	va_start(ap, fmt);
+	vsnprintf(y->what[who], sizeof(y->what[who]), fmt, ap);
+	va_end(ap);
+}
+
+/* A break, from whichever thread decides it is time. */
+static void sy_kill(struct sy *y)
+{
+	pthread_mutex_lock(&y->kill_lock);
+	if (!kill_tcp(y->p->port))
+		y->kills++;
+	pthread_mutex_unlock(&y->kill_lock);
+}
+
+/* The client places its points between its SSDUs, then a resync. */
+static void *sy_send(void *arg)
+{
+	struct sy *y = arg;
+	int fd = y->p->cli, i;
+	char b[64];
+
+	for (i = 1; i <= SY_SSDUS; i++) {
+		int len = snprintf(b, sizeof(b), "ssdu %d", i), pt = i / SY_EVERY;
+		bool major = i % SY_MAJOR == 0;
+
+		if (send_prim(fd, SES_PRIM_DATA, 0, 0, b, len) != len) {
+			sy_fail(y, 0, "ssdu %d: %s", i, strerror(errno));
+			return NULL;
+		}
+		if (i % SY_EVERY)
+			continue;
+		len = snprintf(b, sizeof(b), "point %d", pt);
+		if (send_prim(fd, major ? SES_PRIM_SYNC_MAJOR :
+			      SES_PRIM_SYNC_MINOR, 0,
+			      major ? 0 : SES_SYNC_CONFIRM, b, len) != len) {
+			sy_fail(y, 0, "point %d: %s", pt, strerror(errno));
+			return NULL;
+		}
+		/* breaks while a major point and a minor one are in flight */
+		if (pt == 20 || pt == 31)
+			sy_kill(y);
+	}
+	/* wait for the last major confirmation, then resync (set) */
+	while (!__atomic_load_n(&y->major_cnf[SY_POINTS], __ATOMIC_SEQ_CST) &&
+	       !y->err[2])
+		sleep_ms(5);
+	if (send_prim(fd, SES_PRIM_RESYNC, SY_RS_SERIAL, SES_RESYNC_SET,
+		      "rs", 2) != 2) {
+		sy_fail(y, 0, "resync: %s", strerror(errno));
+		return NULL;
+	}
+	__atomic_store_n(&y->rs_sent, 1, __ATOMIC_SEQ_CST);
+	sy_kill(y);
+	return NULL;
+}
+
+/* The server: everything in order, each point answered once. */
+static void *sy_srv(void *arg)
+{
+	struct sy *y = arg;
+	int fd = y->p->srv, next = 0, pts = 0, f;
+	struct ses_rcvinfo ri;
+	char b[128], want[64];
+	uint32_t rsp;
+	ssize_t n;
+
+	for (;;) {
+		n = recv_rec(fd, b, sizeof(b) - 1, &ri, &f);
+		if (n < 0) {
+			sy_fail(y, 1, "recv after SSDU %d: %s", next,
+				strerror(errno));
+			return NULL;
+		}
+		b[n] = 0;
+		if (ri.primitive == SES_PRIM_DATA) {
+			snprintf(want, sizeof(want), "ssdu %d", ++next);
+			if (strcmp(b, want)) {
+				sy_fail(y, 1, "\"%s\" where \"%s\" was due",
+					b, want);
+				return NULL;
+			}
+			__atomic_store_n(&y->srv_ssdus, next, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		if (ri.primitive == SES_PRIM_RESYNC) {
+			if (ri.serial != SY_RS_SERIAL ||
+			    ri.flags != SES_RESYNC_SET || pts != SY_POINTS) {
+				sy_fail(y, 1, "resync %u type %u after %d points",
+					ri.serial, ri.flags, pts);
+				return NULL;
+			}
+			if (send_prim(fd, SES_PRIM_RESYNC_RESPONSE, 0, 0,
+				      NULL, 0) != 0)
+				sy_fail(y, 1, "RA: %s", strerror(errno));
+			sy_kill(y);	/* the RA in flight */
+			if (send_prim(fd, SES_PRIM_DATA, 0, 0, "bye", 3) != 3)
+				sy_fail(y, 1, "bye: %s", strerror(errno));
+			return NULL;
+		}
+		pts++;
+		snprintf(want, sizeof(want), "point %d", pts);
+		rsp = pts % (SY_MAJOR / SY_EVERY) ?
+		      SES_PRIM_SYNC_MINOR : SES_PRIM_SYNC_MAJOR;
+		if (ri.primitive != rsp || ri.serial != (uint32_t)pts ||
+		    next != pts * SY_EVERY || strcmp(b, want)) {
+			sy_fail(y, 1, "prim %u serial %u \"%s\" after %d (point %d due)",
+				ri.primitive, ri.serial, b, next, pts);
+			return NULL;
+		}
+		rsp = rsp == SES_PRIM_SYNC_MINOR ?
+		      SES_PRIM_SYNC_MINOR_RESPONSE :
+		      SES_PRIM_SYNC_MAJOR_RESPONSE;
+		if (send_prim(fd, rsp, pts, 0, NULL, 0) != 0) {
+			sy_fail(y, 1, "response %d: %s", pts, strerror(errno));
+			return NULL;
+		}
+		/* a break while the confirmation of a major point is sent */
+		if (pts == 30)
+			sy_kill(y);
+	}
+}
+
+/* The client's confirmations: each once, in order, with its serial. */
+static void *sy_cli(void *arg)
+{
+	struct sy *y = arg;
+	struct ses_rcvinfo ri;
+	uint32_t last = 0;
+	char b[128];
+	ssize_t n;
+	int f;
+
+	for (;;) {
+		n = recv_rec(y->p->cli, b, sizeof(b) - 1, &ri, &f);
+		if (n < 0) {
+			sy_fail(y, 2, "recv after confirmation %u: %s", last,
+				strerror(errno));
+			return NULL;
+		}
+		if (ri.primitive == SES_PRIM_DATA) {
+			if (n != 3 || memcmp(b, "bye", 3) || !y->ra_cnf)
+				sy_fail(y, 2, "data %zd octets, RA %d", n,
+					y->ra_cnf);
+			__atomic_store_n(&y->bye, 1, __ATOMIC_SEQ_CST);
+			return NULL;
+		}
+		if (ri.primitive == SES_PRIM_RESYNC_RESPONSE) {
+			if (ri.serial != SY_RS_SERIAL || ri.discarded ||
+			    y->ra_cnf++)
+				sy_fail(y, 2, "RA %u, %u discarded, %d before",
+					ri.serial, ri.discarded, y->ra_cnf - 1);
+			continue;
+		}
+		if (ri.serial <= last || ri.serial > SY_POINTS ||
+		    (ri.primitive != SES_PRIM_SYNC_MINOR_RESPONSE &&
+		     ri.primitive != SES_PRIM_SYNC_MAJOR_RESPONSE)) {
+			sy_fail(y, 2, "prim %u serial %u after %u",
+				ri.primitive, ri.serial, last);
+			return NULL;
+		}
+		last = ri.serial;
+		__atomic_fetch_add(ri.primitive == SES_PRIM_SYNC_MINOR_RESPONSE ?
+				   &y->minor_cnf[last] : &y->major_cnf[last], 1,
+				   __ATOMIC_SEQ_CST);
+	}
+}
+
+/*
+ * A numbered stream with minor points (confirmation asked for) and
+ * major points, then a resync, while the transport is killed: with a
+ * major point awaiting its MAA, a minor point in flight, an MAA being
+ * sent, the RS and the RA in flight, and once at random. Every SSDU and
+ * point arrives once, in order, with its serial number; every
+ * confirmation once.
+ */
+TEST_F_TIMEOUT(rec, sync_points_and_resync_survive_breaks_exactly_once, 240)
+{
+	struct ses_pair *p = &self->p;
+	pthread_t ts, tr, tc;
+	struct ses_info ci, si;
+	struct sy y = { .p = p };
+	int k;
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ses_pair_close(p);
+	__rec_pair(_metadata, p, WINDOW_MS, FU_SYNC);
+	ASSERT_EQ(FU_SYNC, getopt_int(p->cli, SOL_SES, SES_FUNCTIONAL_UNITS));
+	pthread_mutex_init(&y.kill_lock, NULL);
+	ASSERT_EQ(0, pthread_create(&tr, NULL, sy_srv, &y));
+	ASSERT_EQ(0, pthread_create(&tc, NULL, sy_cli, &y));
+	ASSERT_EQ(0, pthread_create(&ts, NULL, sy_send, &y));
+	/* and one break wherever the stream is */
+	for (k = 0; k < 6000 && __atomic_load_n(&y.srv_ssdus, __ATOMIC_SEQ_CST) <
+		    SY_SSDUS / 3 && !y.err[0] && !y.err[1]; k++)
+		sleep_ms(10);
+	sy_kill(&y);
+	pthread_join(ts, NULL);
+	pthread_join(tr, NULL);
+	pthread_join(tc, NULL);
+	EXPECT_EQ(0, y.err[0]) TH_LOG("sender: %s", y.what[0]);
+	EXPECT_EQ(0, y.err[1]) TH_LOG("server: %s", y.what[1]);
+	EXPECT_EQ(0, y.err[2]) TH_LOG("client: %s", y.what[2]);
+	EXPECT_EQ(SY_SSDUS, y.srv_ssdus);
+	for (k = 1; k <= SY_POINTS; k++) {
+		bool major = k % (SY_MAJOR / SY_EVERY) == 0;
+
+		EXPECT_EQ(major ? 0 : 1, y.minor_cnf[k]) TH_LOG("point %d", k);
+		EXPECT_EQ(major ? 1 : 0, y.major_cnf[k]) TH_LOG("point %d", k);
+	}
+	EXPECT_EQ(1, y.ra_cnf);
+	EXPECT_EQ(1, y.bye);
+	ASSERT_EQ(0, ses_get_info(p->cli, &ci));
+	ASSERT_EQ(0, ses_get_info(p->srv, &si));
+	/* both ends resynchronised at the serial number set */
+	for (k = 0; k < 2; k++) {
+		struct ses_serials sr;
+		socklen_t l = sizeof(sr);
+
+		ASSERT_EQ(0, getsockopt(k ? p->srv : p->cli, SOL_SES,
+					SES_SERIALS, &sr, &l));
+		EXPECT_EQ(SY_RS_SERIAL, sr.vm);
+	}
+	TH_LOG("%d breaks; resumes %u/%u, replayed %llu/%llu, duplicates %llu/%llu",
+	       y.kills, ci.resumes, si.resumes,
+	       (unsigned long long)ci.replayed, (unsigned long long)si.replayed,
+	       (unsigned long long)ci.duplicates,
+	       (unsigned long long)si.duplicates);
+	EXPECT_LE(3, ci.resumes);
+	rec_release(p);
 }
 
 /* ---- connect ----------------------------------------------------------------- */
@@ -767,6 +1180,10 @@ TEST(recovery_options_are_range_checked)
 /* ---- a raw peer that negotiates: forged and replayed resumes ---------------- */
 
 #define PI_EXT		0xe5
+#define PI_SERIAL	42
+#define SPDU_MAP	41
+#define SPDU_MAA	42
+#define SPDU_RS		53
 #define NONCE		16
 #define MACL		16
 
@@ -788,13 +1205,22 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* A CN whose PGI 1 holds the extension value @ext (@n octets). */
-static size_t build_cn_ext(uint8_t *o, const uint8_t *ext, size_t n)
+/*
+ * A CN proposing @fu, the token setting @ts unless it is negative, whose
+ * PGI 1 holds the extension value @ext.
+ */
+static size_t build_cn_ext(uint8_t *o, const uint8_t *ext, size_t n,
+			   unsigned int fu, int ts)
 {
-	uint8_t par[256], *p = par, pi[80], f[2] = { 0, SES_FU_DUPLEX };
+	uint8_t par[256], *p = par, pi[80], f[2] = { fu >> 8, fu & 0xff };
+	uint8_t g[16], *q = g, opt = 0, ver = 2, t = ts;
 
 	p += put_item(p, PGI_CONN_ID, pi, put_item(pi, PI_EXT, ext, n));
-	p += put_accept_item(p, -1, 0);
+	q += put_item(q, PI_PROTOCOL_OPTIONS, &opt, 1);
+	q += put_item(q, PI_VERSION, &ver, 1);
+	if (ts >= 0)
+		q += put_item(q, PI_TOKEN_SETTING, &t, 1);
+	p += put_item(p, PGI_CONN_ACCEPT, g, q - g);
 	p += put_item(p, PI_SESSION_REQ, f, 2);
 	return put_spdu(o, SPDU_CN, par, p - par);
 }
@@ -847,8 +1273,9 @@ static void rmac(const uint8_t *key, char role, uint64_t sid, const uint8_t *ni,
 	memcpy(mac, out, MACL);
 }
 
-/* A raw initiator negotiates recovery with the SES listener. */
-static int raw_negotiate(int port, struct raw_sess *r)
+/* A raw initiator proposing @fu and @ts negotiates recovery. */
+static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu,
+			 int ts)
 {
 	uint8_t ext[80], cn[256], *reply = malloc(RAW_MAX), ikm[32], msg[28];
 	unsigned int ol = 32;
@@ -861,7 +1288,8 @@ static int raw_negotiate(int port, struct raw_sess *r)
 	ext[1] = 1;		/* recovery */
 	for (i = 0; i < NONCE; i++)
 		r->ni[i] = ext[2 + i] = rand();
-	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18), reply, &n);
+	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18, fu, ts),
+				 reply, &n);
 	if (si != SPDU_AC || find_ext(reply, n, ext) != 26 || ext[0] != 0x12) {
 		free(reply);
 		return -1;
@@ -879,11 +1307,13 @@ static int raw_negotiate(int port, struct raw_sess *r)
 
 /*
  * A resume of r on a new connection, with a correct proof or not.  The
- * CN and PROOF TSDUs sent go to cn/proof (for a replay).  Returns the
- * new fd, or -1 (the responder refused before the challenge).
+ * CN and PROOF TSDUs sent go to cn/proof (for a replay), the number the
+ * responder's CHALLENGE expects next to *ch_seq (when not NULL).
+ * Returns the new fd, or -1 (the responder refused before the challenge).
  */
 static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
-		      size_t *cnl, uint8_t *proof, size_t *prl)
+		      size_t *cnl, uint8_t *proof, size_t *prl,
+		      uint64_t *ch_seq)
 {
 	uint8_t ext[80], *reply = malloc(RAW_MAX), nonce[NONCE], p[32];
 	int fd = raw_connect(port), n, i, si;
@@ -894,13 +1324,15 @@ static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
 	put64(ext + 1, r->sid);
 	for (i = 0; i < NONCE; i++)
 		nonce[i] = ext[9 + i] = rand();
-	*cnl = build_cn_ext(cn, ext, 25);
+	*cnl = build_cn_ext(cn, ext, 25, SES_FU_DUPLEX, -1);
 	si = raw_session_connect(fd, cn, *cnl, reply, &n);
 	if (si != SPDU_AC || find_ext(reply, n, ext) != 41 || ext[0] != 0x14) {
 		free(reply);
 		close(fd);
 		return -1;
 	}
+	if (ch_seq)
+		*ch_seq = get64(ext + 1 + NONCE);
 	p[0] = 0x15;		/* PROOF: this end received nothing */
 	put64(p + 1, r->rx_isn);
 	rmac(r->key, 'i', r->sid, nonce, ext + 1, r->rx_isn, p + 9);
@@ -925,7 +1357,8 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 
 	lfd = ses_listener(&port);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, raw_negotiate(port, &r)) TH_LOG("raw negotiation");
+	ASSERT_EQ(0, raw_negotiate(port, &r, SES_FU_DUPLEX, -1))
+		TH_LOG("raw negotiation");
 	srv = accept_within(lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, srv);
 	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
@@ -933,11 +1366,12 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	/* a guessed session id: RF at once */
 	fake = r;
 	fake.sid ^= 0x5a5a5a5a12345678ULL;
-	EXPECT_EQ(-1, raw_resume(port, &fake, true, cn, &cnl, proof, &prl));
+	EXPECT_EQ(-1, raw_resume(port, &fake, true, cn, &cnl, proof, &prl,
+				 NULL));
 	EXPECT_LT(unknown, ses_stat(SRV, "SesResumeUnknown"));
 
 	/* the right id, a forged proof: closed, counted */
-	fd = raw_resume(port, &r, false, cn, &cnl, proof, &prl);
+	fd = raw_resume(port, &r, false, cn, &cnl, proof, &prl, NULL);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, raw_wait_close(fd, SES_WAIT_MS, &ab));
 	close(fd);
@@ -950,7 +1384,7 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	EXPECT_EQ(0, resumes(srv));
 
 	/* a valid resume replaces the transport that still looks alive */
-	fd = raw_resume(port, &r, true, cn, &cnl, proof, &prl);
+	fd = raw_resume(port, &r, true, cn, &cnl, proof, &prl, NULL);
 	ASSERT_LE(0, fd);
 	sleep_ms(300);
 	EXPECT_EQ(1, resumes(srv));
@@ -977,6 +1411,172 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	close(r.fd);
 	close(srv);
 	close(lfd);
+}
+
+/*
+ * SSDUs that arrive while this end's RS awaits its RA are discarded, but
+ * the peer numbered them: a resume must expect the item after them, or
+ * the peer's replay and this end's count part ways.
+ */
+TEST(ssdus_a_resync_discards_keep_their_numbers)
+{
+	uint8_t cn[256], proof[128], t[64], *buf = malloc(RAW_MAX);
+	int lfd, port, srv, fd, k, n;
+	struct raw_sess r;
+	size_t cnl, prl;
+	struct spdu sp;
+	uint64_t seq;
+
+	ASSERT_NE(NULL, buf);
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
+	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, -1)) TH_LOG("negotiation");
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	ASSERT_EQ(0, send_prim(srv, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
+			       NULL, 0));
+	do {
+		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
+		ASSERT_LT(2, n);
+		ASSERT_EQ(0, tsdu_main_spdu(buf, n, &sp));
+	} while (sp.si != SPDU_RS);
+	for (k = 0; k < 3; k++)
+		ASSERT_EQ(0, cotp_send_dt(r.fd, t, build_dt(t, "old", 3)));
+	sleep_ms(500);
+	fd = raw_resume(port, &r, true, cn, &cnl, proof, &prl, &seq);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(get64(r.ni) + 3, seq)
+		TH_LOG("expects item %lld of the peer's, 3 were discarded",
+		       (long long)(seq - get64(r.ni)));
+	close(fd);
+	close(r.fd);
+	close(srv);
+	close(lfd);
+	free(buf);
+}
+
+/*
+ * A confirmed major point acknowledges what came before it: a peer whose
+ * only answer is the MAA frees this end's replay queue all the same.
+ */
+TEST(a_confirmed_major_point_acknowledges_what_came_before)
+{
+	uint8_t t[64], par[16], *buf = malloc(RAW_MAX);
+	int lfd, port, srv, k, n;
+	struct ses_rcvinfo ri;
+	struct ses_info i;
+	struct raw_sess r;
+	struct spdu sp;
+	char b[16];
+
+	ASSERT_NE(NULL, buf);
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
+	/* the minor and major tokens on the listener's side */
+	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, 0x14));
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	EXPECT_EQ(SES_TOKEN_MINOR | SES_TOKEN_MAJOR,
+		  getopt_int(srv, SOL_SES, SES_TOKENS));
+	for (k = 0; k < 5; k++)
+		ASSERT_EQ(1, send(srv, "d", 1, 0));
+	ASSERT_EQ(0, send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, NULL, 0));
+	do {
+		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
+		ASSERT_LT(2, n);
+		ASSERT_EQ(0, tsdu_main_spdu(buf, n, &sp));
+	} while (sp.si != SPDU_MAP);
+	/* the raw peer sends no acknowledgment of the extension */
+	ASSERT_EQ(0, ses_get_info(srv, &i));
+	EXPECT_EQ(6, i.replay_ssdus);
+	t[0] = SPDU_GT;
+	t[1] = 0;
+	n = 2 + put_spdu(t + 2, SPDU_MAA, par, put_item(par, PI_SERIAL, "0", 1));
+	ASSERT_EQ(0, cotp_send_dt(r.fd, t, n));
+	ASSERT_LE(0, recv_rec(srv, b, sizeof(b), &ri, &k));
+	EXPECT_EQ(SES_PRIM_SYNC_MAJOR_RESPONSE, ri.primitive);
+	ASSERT_EQ(0, ses_get_info(srv, &i));
+	EXPECT_EQ(0, i.replay_ssdus);
+	EXPECT_EQ(0, i.replay_bytes);
+	close(r.fd);
+	close(srv);
+	close(lfd);
+	free(buf);
+}
+
+/*
+ * A flood of resumes is bounded per namespace (net.ses.resume_ratelimit_*)
+ * before any lookup or MAC: refused with RF (congestion) and counted. A
+ * real initiator keeps retrying and gets through once the bound allows.
+ */
+FIXTURE(ratelimit) {
+	long ms, burst;
+	int splats;
+};
+
+FIXTURE_SETUP(ratelimit)
+{
+	self->splats = kmsg_splats();
+	ASSERT_EQ(0, sysctl_get(SRV, "resume_ratelimit_ms", &self->ms));
+	ASSERT_EQ(0, sysctl_get(SRV, "resume_ratelimit_burst", &self->burst));
+}
+
+FIXTURE_TEARDOWN(ratelimit)
+{
+	sysctl_set(SRV, "resume_ratelimit_ms", self->ms);
+	sysctl_set(SRV, "resume_ratelimit_burst", self->burst);
+	EXPECT_EQ(self->splats, kmsg_splats());
+}
+
+TEST_F_TIMEOUT(ratelimit, resume_flood_is_refused_cheaply_and_counted, 120)
+{
+	long long limited = ses_stat(SRV, "SesResumeRateLimited");
+	long long unknown = ses_stat(SRV, "SesResumeUnknown");
+	uint8_t cn[256], proof[128];
+	struct raw_sess r, fake;
+	struct ses_pair p;
+	size_t cnl, prl;
+	int k, srv;
+
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "resume_ratelimit_burst", 0));
+	EXPECT_EQ(-EINVAL, sysctl_set(SRV, "resume_ratelimit_ms", -1));
+	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_burst", 3));
+	ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_ms", 600000));
+	rec_pair(&p, WINDOW_MS);
+	ASSERT_EQ(0, raw_negotiate(p.port, &r, SES_FU_DUPLEX, -1));
+	srv = accept_within(p.lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	fake = r;
+	fake.sid ^= 0x1234567887654321ULL;
+	for (k = 0; k < 12; k++)
+		EXPECT_EQ(-1, raw_resume(p.port, &fake, true, cn, &cnl,
+					 proof, &prl, NULL));
+	/* at most the burst was looked up; the rest stopped before */
+	EXPECT_LE(12 - 3, ses_stat(SRV, "SesResumeRateLimited") - limited);
+	EXPECT_GE(3, ses_stat(SRV, "SesResumeUnknown") - unknown);
+	TH_LOG("%lld of 12 forged resumes refused by the bound",
+	       ses_stat(SRV, "SesResumeRateLimited") - limited);
+	/* the raw session ends (FIN) before the break below */
+	close(r.fd);
+	close(srv);
+	/* a real session breaks meanwhile: its retries are refused too */
+	if (have("ss")) {
+		limited = ses_stat(SRV, "SesResumeRateLimited");
+		ASSERT_EQ(0, kill_tcp(p.port));
+		sleep_ms(1500);
+		EXPECT_EQ(0, resumes(p.cli));
+		EXPECT_LT(limited, ses_stat(SRV, "SesResumeRateLimited"));
+		/* the bound lifted: the next retry resumes the session */
+		ASSERT_EQ(0, sysctl_set(SRV, "resume_ratelimit_ms", 1000));
+		ASSERT_TRUE(both_resumed(&p, 20000));
+		ASSERT_EQ(2, send(p.cli, "ok", 2, 0));
+		EXPECT_EQ(2, recv(p.srv, scratch, 8, 0));
+	}
+	ses_pair_close(&p);
 }
 
 SES_TEST_MAIN

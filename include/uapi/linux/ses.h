@@ -191,6 +191,22 @@ enum ses_primitive {
 	 * of the peer were discarded.
 	 */
 	SES_PRIM_RESYNC_RESPONSE,
+	/*
+	 * Recovery notifications (SES_EXT_RECOVERY), queued only when the
+	 * SES_RECOVERY_EVENTS option is on; in order with the records
+	 * around them. .flags: the errno of the failure (SUSPENDED,
+	 * GIVEN_UP), else 0. No user data.
+	 */
+	SES_PRIM_SUSPENDED,	/* the transport failed: the session waits
+				 * to be resumed (its resume window runs)
+				 */
+	SES_PRIM_RESUMED,	/* resumed on a new transport; what was not
+				 * acknowledged is replayed
+				 */
+	SES_PRIM_GIVEN_UP,	/* recovery failed (the window expired, the
+				 * peer refused): the session ends, the next
+				 * call reports the error (.flags)
+				 */
 };
 
 /* ses_sndinfo.flags of SES_PRIM_SYNC_MINOR, ses_rcvinfo.flags of its
@@ -235,8 +251,10 @@ struct ses_sndinfo {
  * @tokens: SES_TOKEN_* bits given (TOKEN_GIVE, CONTROL_GIVE) or asked
  *	for (TOKEN_PLEASE)
  * @serial: serial number of a synchronisation primitive, else 0
- * @flags: SES_SYNC_CONFIRM (SYNC_MINOR indication) or the SES_RESYNC_*
- *	type (RESYNC, RESYNC_RESPONSE); else 0
+ * @flags: SES_SYNC_CONFIRM (SYNC_MINOR indication), the SES_RESYNC_*
+ *	type (RESYNC, RESYNC_RESPONSE), or the errno of the transport
+ *	failure, a positive value such as ECONNRESET or ETIMEDOUT
+ *	(SUSPENDED, GIVEN_UP); else 0
  * @tokens_held: SES_TOKEN_* bits this end held once the record was
  *	received
  * @discarded: RESYNC_RESPONSE confirmation: SSDUs from the peer
@@ -274,8 +292,8 @@ struct ses_serials {
 /*
  * Options of the SES extensions (recovery), numbered from 32 so that the
  * X.215 options above can grow without renumbering. Times in
- * milliseconds, at least 1, at most one hour; set on a listener, they
- * are inherited by the sessions it accepts.
+ * milliseconds, at least 1, at most one hour. Set on a listener, every
+ * one of them is inherited by the sessions it accepts.
  */
 enum {
 	/* int, SES_EXT_* bits; set: what this end offers (before
@@ -293,6 +311,10 @@ enum {
 	 */
 	SES_KEEPALIVE,
 	SES_USER_TIMEOUT,	/* int ms: TCP_USER_TIMEOUT of the transport */
+	/* int 0/1 (default 0): queue the SES_PRIM_SUSPENDED, _RESUMED and
+	 * _GIVEN_UP notifications on the receive queue
+	 */
+	SES_RECOVERY_EVENTS,
 };
 
 /* Extensions SES peers negotiate in CN/AC (SES_EXTENSIONS). */
