@@ -642,8 +642,9 @@ static int ses_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	long timeo;
 	int err;
 
+	/* MSG_BATCH: sendmmsg()'s "more follow", as MSG_MORE, a hint */
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_MORE |
-		      MSG_CMSG_COMPAT))
+		      MSG_BATCH | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
 	err = ses_get_sndinfo(msg, &info);
 	if (err)

@@ -120,6 +120,44 @@ TEST_F(session, random_sizes_up_to_64k_arrive_byte_exact_in_order)
 	EXPECT_EQ(0, child_wait(pid, SES_IO_TIMEOUT_MS));
 }
 
+/*
+ * A reader slower than its sender, with a small SO_RCVBUF: SES stops
+ * parsing at the buffer, takes the rest on as the reader frees room
+ * (the receive fast path's queue and the parser's pause), and still
+ * delivers every SSDU whole and in order.
+ */
+TEST_F(session, a_slow_reader_with_a_small_rcvbuf_gets_every_ssdu_in_order)
+{
+	enum { N = 400 };
+	uint32_t seed = 20261202;
+	size_t sizes[N];
+	pid_t pid;
+	int i, fl;
+
+	ASSERT_EQ(0, setopt_int(self->p.srv, SOL_SOCKET, SO_RCVBUF, 4096));
+	for (i = 0; i < N; i++)
+		sizes[i] = i % 7 ? xorshift32(&seed) % 3000 :
+				   xorshift32(&seed) % (BIG + 1);
+	pid = ses_fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		child_send(self->p.cli, sizes, N);
+	sleep_ms(300);	/* the sender runs into the full buffers */
+	for (i = 0; i < N; i++) {
+		ssize_t r = recv_ssdu(self->p.srv, self->buf, BUFSZ, 0, &fl);
+
+		ASSERT_EQ((ssize_t)sizes[i], r)
+			TH_LOG("SSDU %d: want %zu octets, got %zd (%s)", i,
+			       sizes[i], r, r < 0 ? strerror(errno) : "");
+		ASSERT_TRUE(fl & MSG_EOR);
+		ASSERT_EQ(sizes[i], pattern_mismatch(self->buf, r, i))
+			TH_LOG("SSDU %d differs at that octet", i);
+		if (i % 50 == 49)
+			sleep_ms(20);
+	}
+	EXPECT_EQ(0, child_wait(pid, SES_IO_TIMEOUT_MS));
+}
+
 TEST_F(session, both_directions_carry_data_at_the_same_time)
 {
 	enum { N = 64 };
@@ -281,6 +319,42 @@ TEST_F(session, recvmsg_scatters_one_ssdu_over_several_iovecs)
 	EXPECT_EQ(0, memcmp(a, "0123", 4));
 	EXPECT_EQ(0, memcmp(b, "456789", 6));
 	EXPECT_TRUE(msg.msg_flags & MSG_EOR);
+}
+
+/* recvmmsg() and sendmmsg() move several SSDUs per call, each whole. */
+TEST_F(session, sendmmsg_and_recvmmsg_move_several_ssdus_per_call)
+{
+	enum { N = 8 };
+	char out[N][16], in[N][32];
+	struct mmsghdr sm[N], rm[N];
+	struct iovec siov[N], riov[N];
+	struct timespec ts = { .tv_sec = 5 };
+	int i, got = 0, r;
+
+	memset(sm, 0, sizeof(sm));
+	memset(rm, 0, sizeof(rm));
+	for (i = 0; i < N; i++) {
+		snprintf(out[i], sizeof(out[i]), "ssdu-%d", i * 111);
+		siov[i] = (struct iovec){ out[i], strlen(out[i]) };
+		sm[i].msg_hdr = (struct msghdr){ .msg_iov = &siov[i],
+						 .msg_iovlen = 1 };
+		riov[i] = (struct iovec){ in[i], sizeof(in[i]) };
+		rm[i].msg_hdr = (struct msghdr){ .msg_iov = &riov[i],
+						 .msg_iovlen = 1 };
+	}
+	ASSERT_EQ(N, sendmmsg(self->p.cli, sm, N, 0))
+		TH_LOG("sendmmsg: %s", strerror(errno));
+	while (got < N) {
+		r = recvmmsg(self->p.srv, rm + got, N - got, MSG_WAITFORONE,
+			     &ts);
+		ASSERT_LT(0, r) TH_LOG("recvmmsg: %s", strerror(errno));
+		got += r;
+	}
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(strlen(out[i]), rm[i].msg_len);
+		EXPECT_EQ(0, memcmp(in[i], out[i], rm[i].msg_len));
+		EXPECT_TRUE(rm[i].msg_hdr.msg_flags & MSG_EOR);
+	}
 }
 
 TEST_F(session, send_with_msg_eor_is_one_ssdu)
