@@ -655,40 +655,12 @@ TEST_F_TIMEOUT(rec, window_expiry_gives_etimedout_and_frees_the_queue, 120)
 
 /* ---- notifications ------------------------------------------------------------ */
 
-/* One record: its length, SES_RCVINFO in *info, msg_flags in *flags. */
-static ssize_t recv_rec(int fd, void *buf, size_t cap,
-			struct ses_rcvinfo *info, int *flags)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(info, 0, sizeof(*info));
-	info->primitive = (uint32_t)-1;
-	do {
-		n = recvmsg(fd, &msg, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return n;
-	*flags = msg.msg_flags;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
-		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
-			memcpy(info, CMSG_DATA(c), sizeof(*info));
-	return n;
-}
-
 /* The next record at @fd: the recovery notification @prim_; its .flags. */
 #define EXPECT_NOTE(fd, prim_) ({					\
 	struct ses_rcvinfo _i;						\
 	char _b[64];							\
 	int _f = 0;							\
-	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ssize_t _n = ses_recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
 	ASSERT_EQ(0, _n) TH_LOG("recvmsg: %zd %s", _n, strerror(errno)); \
 	EXPECT_TRUE(_f & SES_MSG_NOTIFICATION) TH_LOG("flags 0x%x", _f); \
 	EXPECT_EQ((uint32_t)(prim_), _i.primitive);			\
@@ -732,11 +704,11 @@ TEST_F_TIMEOUT(rec, suspended_and_resumed_are_notified_when_asked_for, 120)
 	EXPECT_NE(0, cause);
 	TH_LOG("suspended: %s", strerror(cause));
 	EXPECT_EQ(0, EXPECT_NOTE(self->p.cli, SES_PRIM_RESUMED));
-	ASSERT_EQ(3, recv_rec(self->p.cli, b, sizeof(b), &i, &f));
+	ASSERT_EQ(3, ses_recv_rec(self->p.cli, b, sizeof(b), &i, &f));
 	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
 	EXPECT_EQ(0, memcmp(b, "two", 3));
 	/* the server did not: it sees the data only, as before */
-	ASSERT_EQ(5, recv_rec(self->p.srv, b, sizeof(b), &i, &f));
+	ASSERT_EQ(5, ses_recv_rec(self->p.srv, b, sizeof(b), &i, &f));
 	EXPECT_FALSE(f & SES_MSG_NOTIFICATION);
 	EXPECT_EQ(SES_PRIM_DATA, i.primitive);
 	EXPECT_EQ(0, memcmp(b, "three", 5));
@@ -779,35 +751,6 @@ TEST_F_TIMEOUT(rec, given_up_is_notified_before_the_error, 120)
 #define SY_RS_SERIAL	777777
 #define FU_SYNC		(SES_FU_DUPLEX | SES_FU_MINOR_SYNC | \
 			 SES_FU_MAJOR_SYNC | SES_FU_RESYNC)
-
-/* sendmsg() of one primitive with its parameters and user data. */
-static ssize_t send_prim(int fd, uint32_t prim, uint32_t serial,
-			 uint32_t flags, const void *data, size_t len)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_sndinfo))] = { 0 };
-	struct ses_sndinfo info = {
-		.primitive = prim, .serial = serial, .flags = flags,
-	};
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	ssize_t n;
-
-	c->cmsg_level = SOL_SES;
-	c->cmsg_type = SES_SNDINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
-	do {
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	return n;
-}
-
-static ssize_t recv_rec(int fd, void *buf, size_t cap,
-			struct ses_rcvinfo *info, int *flags);
 
 struct sy {
 	struct ses_pair *p;
@@ -854,16 +797,15 @@ static void *sy_send(void *arg)
 		int len = snprintf(b, sizeof(b), "ssdu %d", i), pt = i / SY_EVERY;
 		bool major = i % SY_MAJOR == 0;
 
-		if (send_prim(fd, SES_PRIM_DATA, 0, 0, b, len) != len) {
+		if (ses_send_prim(fd, SES_PRIM_DATA, 0, 0, 0, b, len, MSG_NOSIGNAL) != len) {
 			sy_fail(y, 0, "ssdu %d: %s", i, strerror(errno));
 			return NULL;
 		}
 		if (i % SY_EVERY)
 			continue;
 		len = snprintf(b, sizeof(b), "point %d", pt);
-		if (send_prim(fd, major ? SES_PRIM_SYNC_MAJOR :
-			      SES_PRIM_SYNC_MINOR, 0,
-			      major ? 0 : SES_SYNC_CONFIRM, b, len) != len) {
+		if (ses_send_prim(fd, major ? SES_PRIM_SYNC_MAJOR :
+			      SES_PRIM_SYNC_MINOR, 0, major ? 0 : SES_SYNC_CONFIRM, 0, b, len, MSG_NOSIGNAL) != len) {
 			sy_fail(y, 0, "point %d: %s", pt, strerror(errno));
 			return NULL;
 		}
@@ -875,8 +817,7 @@ static void *sy_send(void *arg)
 	while (!__atomic_load_n(&y->major_cnf[SY_POINTS], __ATOMIC_SEQ_CST) &&
 	       !y->err[2])
 		sleep_ms(5);
-	if (send_prim(fd, SES_PRIM_RESYNC, SY_RS_SERIAL, SES_RESYNC_SET,
-		      "rs", 2) != 2) {
+	if (ses_send_prim(fd, SES_PRIM_RESYNC, SY_RS_SERIAL, SES_RESYNC_SET, 0, "rs", 2, MSG_NOSIGNAL) != 2) {
 		sy_fail(y, 0, "resync: %s", strerror(errno));
 		return NULL;
 	}
@@ -896,7 +837,7 @@ static void *sy_srv(void *arg)
 	ssize_t n;
 
 	for (;;) {
-		n = recv_rec(fd, b, sizeof(b) - 1, &ri, &f);
+		n = ses_recv_rec(fd, b, sizeof(b) - 1, &ri, &f);
 		if (n < 0) {
 			sy_fail(y, 1, "recv after SSDU %d: %s", next,
 				strerror(errno));
@@ -920,11 +861,10 @@ static void *sy_srv(void *arg)
 					ri.serial, ri.flags, pts);
 				return NULL;
 			}
-			if (send_prim(fd, SES_PRIM_RESYNC_RESPONSE, 0, 0,
-				      NULL, 0) != 0)
+			if (ses_send_prim(fd, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0, NULL, 0, MSG_NOSIGNAL) != 0)
 				sy_fail(y, 1, "RA: %s", strerror(errno));
 			sy_kill(y);	/* the RA in flight */
-			if (send_prim(fd, SES_PRIM_DATA, 0, 0, "bye", 3) != 3)
+			if (ses_send_prim(fd, SES_PRIM_DATA, 0, 0, 0, "bye", 3, MSG_NOSIGNAL) != 3)
 				sy_fail(y, 1, "bye: %s", strerror(errno));
 			return NULL;
 		}
@@ -941,7 +881,7 @@ static void *sy_srv(void *arg)
 		rsp = rsp == SES_PRIM_SYNC_MINOR ?
 		      SES_PRIM_SYNC_MINOR_RESPONSE :
 		      SES_PRIM_SYNC_MAJOR_RESPONSE;
-		if (send_prim(fd, rsp, pts, 0, NULL, 0) != 0) {
+		if (ses_send_prim(fd, rsp, pts, 0, 0, NULL, 0, MSG_NOSIGNAL) != 0) {
 			sy_fail(y, 1, "response %d: %s", pts, strerror(errno));
 			return NULL;
 		}
@@ -962,7 +902,7 @@ static void *sy_cli(void *arg)
 	int f;
 
 	for (;;) {
-		n = recv_rec(y->p->cli, b, sizeof(b) - 1, &ri, &f);
+		n = ses_recv_rec(y->p->cli, b, sizeof(b) - 1, &ri, &f);
 		if (n < 0) {
 			sy_fail(y, 2, "recv after confirmation %u: %s", last,
 				strerror(errno));
@@ -1435,8 +1375,7 @@ TEST(ssdus_a_resync_discards_keep_their_numbers)
 	srv = accept_within(lfd, SES_WAIT_MS, 0);
 	ASSERT_LE(0, srv);
 	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
-	ASSERT_EQ(0, send_prim(srv, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
-			       NULL, 0));
+	ASSERT_EQ(0, ses_send_prim(srv, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON, 0, NULL, 0, MSG_NOSIGNAL));
 	do {
 		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
 		ASSERT_LT(2, n);
@@ -1484,7 +1423,7 @@ TEST(a_confirmed_major_point_acknowledges_what_came_before)
 		  getopt_int(srv, SOL_SES, SES_TOKENS));
 	for (k = 0; k < 5; k++)
 		ASSERT_EQ(1, send(srv, "d", 1, 0));
-	ASSERT_EQ(0, send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, NULL, 0));
+	ASSERT_EQ(0, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0, MSG_NOSIGNAL));
 	do {
 		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
 		ASSERT_LT(2, n);
@@ -1497,7 +1436,7 @@ TEST(a_confirmed_major_point_acknowledges_what_came_before)
 	t[1] = 0;
 	n = 2 + put_spdu(t + 2, SPDU_MAA, par, put_item(par, PI_SERIAL, "0", 1));
 	ASSERT_EQ(0, cotp_send_dt(r.fd, t, n));
-	ASSERT_LE(0, recv_rec(srv, b, sizeof(b), &ri, &k));
+	ASSERT_LE(0, ses_recv_rec(srv, b, sizeof(b), &ri, &k));
 	EXPECT_EQ(SES_PRIM_SYNC_MAJOR_RESPONSE, ri.primitive);
 	ASSERT_EQ(0, ses_get_info(srv, &i));
 	EXPECT_EQ(0, i.replay_ssdus);

@@ -25,56 +25,6 @@
 #define PI_RESYNC_TYPE	27
 #define PI_SERIAL	42
 
-/* sendmsg() of one primitive with its parameters and user data. */
-static ssize_t send_prim(int fd, uint32_t prim, uint32_t serial,
-			 uint32_t flags, uint32_t tokens, const void *data,
-			 size_t len, int msgflags)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_sndinfo))] = { 0 };
-	struct ses_sndinfo info = {
-		.primitive = prim, .tokens = tokens,
-		.serial = serial, .flags = flags,
-	};
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SES;
-	c->cmsg_type = SES_SNDINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
-	return sendmsg(fd, &msg, msgflags);
-}
-
-/* One record: its length, SES_RCVINFO in *info, msg_flags in *flags. */
-static ssize_t recv_rec(int fd, void *buf, size_t cap,
-			struct ses_rcvinfo *info, int *flags)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(info, 0, sizeof(*info));
-	info->primitive = (uint32_t)-1;
-	n = recvmsg(fd, &msg, 0);
-	if (n < 0)
-		return n;
-	*flags = msg.msg_flags;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
-		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
-			memcpy(info, CMSG_DATA(c), sizeof(*info));
-	return n;
-}
-
 static struct ses_serials serials(int fd)
 {
 	struct ses_serials s = { 0 };
@@ -90,7 +40,7 @@ static struct ses_serials serials(int fd)
 	struct ses_rcvinfo _i;						\
 	char _b[BUFSZ];							\
 	int _f = 0;							\
-	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ssize_t _n = ses_recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
 	ASSERT_LE(0, _n) TH_LOG("recvmsg: %s", strerror(errno));	\
 	EXPECT_TRUE(_f & SES_MSG_NOTIFICATION) TH_LOG("flags 0x%x", _f); \
 	EXPECT_EQ((uint32_t)(prim_), _i.primitive);			\
@@ -103,7 +53,7 @@ static struct ses_serials serials(int fd)
 	struct ses_rcvinfo _i;						\
 	char _b[BUFSZ];							\
 	int _f = 0;							\
-	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ssize_t _n = ses_recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
 	ASSERT_EQ((ssize_t)strlen(want_), _n) TH_LOG("%s", strerror(errno)); \
 	EXPECT_FALSE(_f & SES_MSG_NOTIFICATION);			\
 	EXPECT_EQ(0, memcmp(_b, want_, _n));				\
@@ -197,7 +147,7 @@ TEST_F_TIMEOUT(sync, ten_thousand_ssdus_with_minor_and_major_points, 180)
 			continue;
 		prim = major ? SES_PRIM_SYNC_MAJOR : SES_PRIM_SYNC_MINOR;
 		len = snprintf(want, sizeof(want), "point %u", serial);
-		ASSERT_EQ(len, send_prim(cli, prim, 0,
+		ASSERT_EQ(len, ses_send_prim(cli, prim, 0,
 					 major ? 0 : SES_SYNC_CONFIRM, 0,
 					 want, len, 0))
 			TH_LOG("point %u: %s", serial, strerror(errno));
@@ -207,7 +157,7 @@ TEST_F_TIMEOUT(sync, ten_thousand_ssdus_with_minor_and_major_points, 180)
 
 		/* the receiver: the SSDUs, in order, then the point */
 		for (;;) {
-			ssize_t n = recv_rec(srv, buf, sizeof(buf) - 1, &info,
+			ssize_t n = ses_recv_rec(srv, buf, sizeof(buf) - 1, &info,
 					     &flags);
 
 			ASSERT_LE(0, n) TH_LOG("%s", strerror(errno));
@@ -229,7 +179,7 @@ TEST_F_TIMEOUT(sync, ten_thousand_ssdus_with_minor_and_major_points, 180)
 		}
 		ASSERT_EQ(i, next);
 		ASSERT_EQ(serial + 1, serials(srv).vm);
-		ASSERT_EQ(0, send_prim(srv, major ?
+		ASSERT_EQ(0, ses_send_prim(srv, major ?
 				       SES_PRIM_SYNC_MAJOR_RESPONSE :
 				       SES_PRIM_SYNC_MINOR_RESPONSE,
 				       serial, 0, 0, NULL, 0, 0))
@@ -258,7 +208,7 @@ TEST_F(sync, major_point_holds_data_back_until_confirmed)
 	struct timeval tv = { .tv_usec = 200000 };
 	long long t0;
 
-	ASSERT_EQ(0, send_prim(cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
 			       0));
 	EXPECT_FALSE(poll_one(cli, POLLOUT, 0) & POLLOUT);
 	EXPECT_EQ(-1, send(cli, "x", 1, MSG_DONTWAIT));
@@ -271,16 +221,16 @@ TEST_F(sync, major_point_holds_data_back_until_confirmed)
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_LE(150, now_ms() - t0);
 	/* another point, or data from the receiver, before answering */
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EBUSY, errno);
 	EXPECT_SYNC(srv, SES_PRIM_SYNC_MAJOR, 1);
 	EXPECT_EQ(-1, send(srv, "y", 1, MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 2, 0, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 2, 0, 0,
 				NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	ASSERT_EQ(2, send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 1, 0, 0,
+	ASSERT_EQ(2, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 1, 0, 0,
 			       "ok", 2, 0));
 	EXPECT_SYNC(cli, SES_PRIM_SYNC_MAJOR_RESPONSE, 1);
 	EXPECT_TRUE(wait_for(cli, POLLOUT, POLLOUT, SES_WAIT_MS) & POLLOUT);
@@ -295,12 +245,12 @@ static void resync_once(struct __test_metadata *_metadata, int req, int peer,
 	struct ses_serials before = serials(req), a, b;
 	struct ses_rcvinfo i;
 
-	ASSERT_EQ(3, send_prim(req, SES_PRIM_RESYNC, sn, type, 0, "why", 3,
+	ASSERT_EQ(3, ses_send_prim(req, SES_PRIM_RESYNC, sn, type, 0, "why", 3,
 			       0)) TH_LOG("type %u: %s", type, strerror(errno));
 	i = EXPECT_SYNC(peer, SES_PRIM_RESYNC,
 			type == SES_RESYNC_ABANDON ? before.vm : sn);
 	EXPECT_EQ(type, i.flags);
-	ASSERT_EQ(0, send_prim(peer, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0, NULL,
+	ASSERT_EQ(0, ses_send_prim(peer, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0, NULL,
 			       0, 0)) TH_LOG("%s", strerror(errno));
 	i = EXPECT_SYNC(req, SES_PRIM_RESYNC_RESPONSE, expect_sn);
 	EXPECT_EQ(type, i.flags);
@@ -328,10 +278,10 @@ static void three_major_points(struct __test_metadata *_metadata,
 	uint32_t sn;
 
 	for (sn = 1; sn <= 3; sn++) {
-		ASSERT_EQ(0, send_prim(p->cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0,
+		ASSERT_EQ(0, ses_send_prim(p->cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0,
 				       NULL, 0, 0));
 		EXPECT_SYNC(p->srv, SES_PRIM_SYNC_MAJOR, sn);
-		ASSERT_EQ(0, send_prim(p->srv, SES_PRIM_SYNC_MAJOR_RESPONSE,
+		ASSERT_EQ(0, ses_send_prim(p->srv, SES_PRIM_SYNC_MAJOR_RESPONSE,
 				       sn, 0, 0, NULL, 0, 0));
 		EXPECT_SYNC(p->cli, SES_PRIM_SYNC_MAJOR_RESPONSE, sn);
 	}
@@ -369,18 +319,18 @@ TEST_F(sync, resync_restarts_a_transfer_at_the_last_major_point)
 
 	three_major_points(_metadata, &self->p);
 	/* a minor point after the major ones, then trouble */
-	ASSERT_EQ(0, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 			       0));
 	EXPECT_SYNC(srv, SES_PRIM_SYNC_MINOR, 4);
 	s = serials(cli);
-	ASSERT_EQ(0, send_prim(cli, SES_PRIM_RESYNC, s.vr,
+	ASSERT_EQ(0, ses_send_prim(cli, SES_PRIM_RESYNC, s.vr,
 			       SES_RESYNC_RESTART, 0, NULL, 0, 0));
 	EXPECT_SYNC(srv, SES_PRIM_RESYNC, 4);
-	ASSERT_EQ(0, send_prim(srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0, NULL,
+	ASSERT_EQ(0, ses_send_prim(srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0, NULL,
 			       0, 0));
 	EXPECT_SYNC(cli, SES_PRIM_RESYNC_RESPONSE, 4);
 	/* the next point placed is the one after the last major point */
-	ASSERT_EQ(0, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 			       0));
 	EXPECT_SYNC(srv, SES_PRIM_SYNC_MINOR, 4);
 }
@@ -392,52 +342,52 @@ TEST_F(sync, every_misuse_gets_its_errno)
 	int cli = self->p.cli, srv = self->p.srv;
 
 	/* the responder holds neither the minor nor the major token */
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EPERM, errno);
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EPERM, errno);
 	/* nothing to confirm or answer */
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_SYNC_MINOR_RESPONSE, 0, 0, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_SYNC_MINOR_RESPONSE, 0, 0, 0,
 				NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 0, 0, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 0, 0, 0,
 				NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
+	EXPECT_EQ(-1, ses_send_prim(srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
 				NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
 	/* parameters a primitive does not take */
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_SYNC_MAJOR, 5, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_SYNC_MAJOR, 5, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 2, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 2, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_RESYNC, 0, 3, 0, NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_RESYNC, 0, 3, 0, NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_RESYNC_RESPONSE + 1, 0, 0, 0,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_RESYNC_RESPONSE + 1, 0, 0, 0,
 				NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
 	/* restart outside V(R)..V(M), set beyond 999999 */
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_RESYNC, 2, SES_RESYNC_RESTART,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_RESYNC, 2, SES_RESYNC_RESTART,
 				0, NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_RESYNC, SES_SERIAL_MAX + 1,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_RESYNC, SES_SERIAL_MAX + 1,
 				SES_RESYNC_SET, 0, NULL, 0, 0));
 	EXPECT_EQ(ERANGE, errno);
 	/* user data of a primitive is bounded */
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, big,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, big,
 				sizeof(big), 0));
 	EXPECT_EQ(EMSGSIZE, errno);
 	/* a resync under way: everything else waits */
-	ASSERT_EQ(0, send_prim(cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
+	ASSERT_EQ(0, ses_send_prim(cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
 			       0, NULL, 0, 0));
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EBUSY, errno);
-	EXPECT_EQ(-1, send_prim(cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
+	EXPECT_EQ(-1, ses_send_prim(cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
 				0, NULL, 0, 0));
 	EXPECT_EQ(EBUSY, errno);
 	EXPECT_EQ(-1, send(cli, "x", 1, MSG_DONTWAIT));
@@ -462,20 +412,20 @@ TEST(serial_numbers_end_at_999999)
 	close(fd);
 
 	sync_pair(&p, FU_SYNC, SES_SERIAL_MAX);
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 			       0));
 	EXPECT_SYNC(p.srv, SES_PRIM_SYNC_MINOR, SES_SERIAL_MAX);
-	EXPECT_EQ(-1, send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(ERANGE, errno);
 	/* set starts the numbering again */
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_RESYNC, 1, SES_RESYNC_SET, 0,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_RESYNC, 1, SES_RESYNC_SET, 0,
 			       NULL, 0, 0));
 	EXPECT_SYNC(p.srv, SES_PRIM_RESYNC, 1);
-	ASSERT_EQ(0, send_prim(p.srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(p.srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
 			       NULL, 0, 0));
 	EXPECT_SYNC(p.cli, SES_PRIM_RESYNC_RESPONSE, 1);
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 			       0));
 	ses_pair_close(&p);
 }
@@ -485,13 +435,13 @@ TEST(sync_units_not_negotiated_give_eopnotsupp)
 	struct ses_pair p;
 
 	sync_pair(&p, SES_FU_DUPLEX, 1);
-	EXPECT_EQ(-1, send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(-1, send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
+	EXPECT_EQ(-1, ses_send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
 				0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(-1, send_prim(p.cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
+	EXPECT_EQ(-1, ses_send_prim(p.cli, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON,
 				0, NULL, 0, 0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	ses_pair_close(&p);
@@ -504,12 +454,12 @@ TEST(close_waits_for_the_major_point_to_be_confirmed)
 	char buf[BUFSZ];
 
 	sync_pair(&p, FU_SYNC, 1);
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
 			       0));
 	close(p.cli);
 	p.cli = -1;
 	EXPECT_SYNC(p.srv, SES_PRIM_SYNC_MAJOR, 1);
-	ASSERT_EQ(0, send_prim(p.srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 1, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(p.srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 1, 0, 0,
 			       NULL, 0, 0));
 	/* then FN: end of data for the receiver */
 	EXPECT_EQ(0, recv(p.srv, buf, sizeof(buf), 0));
@@ -522,22 +472,22 @@ TEST(sync_for_the_wire_capture)
 	struct ses_pair p;
 
 	sync_pair(&p, FU_SYNC, 1);
-	ASSERT_EQ(3, send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0,
+	ASSERT_EQ(3, ses_send_prim(p.cli, SES_PRIM_SYNC_MINOR, 0,
 			       SES_SYNC_CONFIRM, 0, "mip", 3, 0));
 	EXPECT_SYNC(p.srv, SES_PRIM_SYNC_MINOR, 1);
-	ASSERT_EQ(0, send_prim(p.srv, SES_PRIM_SYNC_MINOR_RESPONSE, 1, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(p.srv, SES_PRIM_SYNC_MINOR_RESPONSE, 1, 0, 0,
 			       NULL, 0, 0));
 	EXPECT_SYNC(p.cli, SES_PRIM_SYNC_MINOR_RESPONSE, 1);
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_SYNC_MAJOR, 0, 0, 0, NULL, 0,
 			       0));
 	EXPECT_SYNC(p.srv, SES_PRIM_SYNC_MAJOR, 2);
-	ASSERT_EQ(0, send_prim(p.srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 2, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(p.srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 2, 0, 0,
 			       NULL, 0, 0));
 	EXPECT_SYNC(p.cli, SES_PRIM_SYNC_MAJOR_RESPONSE, 2);
-	ASSERT_EQ(0, send_prim(p.cli, SES_PRIM_RESYNC, 3, SES_RESYNC_RESTART,
+	ASSERT_EQ(0, ses_send_prim(p.cli, SES_PRIM_RESYNC, 3, SES_RESYNC_RESTART,
 			       0, NULL, 0, 0));
 	EXPECT_SYNC(p.srv, SES_PRIM_RESYNC, 3);
-	ASSERT_EQ(0, send_prim(p.srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(p.srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
 			       NULL, 0, 0));
 	EXPECT_SYNC(p.cli, SES_PRIM_RESYNC_RESPONSE, 3);
 	ses_pair_close(&p);
@@ -666,7 +616,7 @@ TEST_F(raw_initiator, minor_point_then_confirmation_on_the_wire)
 				  build_sync(t, SPDU_MIP, "0", -1, -1)));
 	i = EXPECT_SYNC(self->srv, SES_PRIM_SYNC_MINOR, 0);
 	EXPECT_EQ(SES_SYNC_CONFIRM, i.flags);
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_SYNC_MINOR_RESPONSE, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_SYNC_MINOR_RESPONSE, 0, 0,
 			       0, NULL, 0, 0));
 	expect_tsdu(_metadata, self, SPDU_MIA, &s);
 	sn = spdu_param_uint(&s, PI_SERIAL);
@@ -682,7 +632,7 @@ TEST_F(raw_initiator, data_after_our_resync_is_discarded_and_counted)
 	size_t n;
 	int k;
 
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC, 0,
 			       SES_RESYNC_ABANDON, 0, NULL, 0, 0));
 	expect_tsdu(_metadata, self, SPDU_RS, &s);
 	EXPECT_EQ(SES_RESYNC_ABANDON, spdu_param_uint(&s, PI_RESYNC_TYPE));
@@ -707,14 +657,14 @@ TEST_F(raw_initiator, resync_collision_lost_to_abandon)
 	struct ses_rcvinfo i;
 	struct spdu s;
 
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC, 0,
 			       SES_RESYNC_RESTART, 0, NULL, 0, 0));
 	ASSERT_EQ(0, cotp_send_dt(self->raw, t,
 		  build_sync(t, SPDU_RS, "0", PI_RESYNC_TYPE,
 			     SES_RESYNC_ABANDON)));
 	i = EXPECT_SYNC(self->srv, SES_PRIM_RESYNC, 0);
 	EXPECT_EQ(SES_RESYNC_ABANDON, i.flags);
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
 			       NULL, 0, 0));
 	expect_tsdu(_metadata, self, SPDU_RS, &s);
 	expect_tsdu(_metadata, self, SPDU_RA, &s);
@@ -726,7 +676,7 @@ TEST_F(raw_initiator, resync_collision_won_with_abandon)
 	uint8_t t[64];
 	struct spdu s;
 
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC, 0,
 			       SES_RESYNC_ABANDON, 0, NULL, 0, 0));
 	ASSERT_EQ(0, cotp_send_dt(self->raw, t,
 		  build_sync(t, SPDU_RS, "0", PI_RESYNC_TYPE,
@@ -743,13 +693,13 @@ TEST_F(raw_initiator, resync_collision_of_equals_goes_to_the_initiator)
 	uint8_t t[64];
 	struct spdu s;
 
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC, 5, SES_RESYNC_SET,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC, 5, SES_RESYNC_SET,
 			       0, NULL, 0, 0));
 	ASSERT_EQ(0, cotp_send_dt(self->raw, t,
 		  build_sync(t, SPDU_RS, "7", PI_RESYNC_TYPE,
 			     SES_RESYNC_SET)));
 	EXPECT_SYNC(self->srv, SES_PRIM_RESYNC, 7);
-	ASSERT_EQ(0, send_prim(self->srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
+	ASSERT_EQ(0, ses_send_prim(self->srv, SES_PRIM_RESYNC_RESPONSE, 0, 0, 0,
 			       NULL, 0, 0));
 	expect_tsdu(_metadata, self, SPDU_RS, &s);
 	expect_tsdu(_metadata, self, SPDU_RA, &s);

@@ -409,6 +409,68 @@ static inline ssize_t recv_ssdu(int fd, void *buf, size_t cap, int flags,
 	return n;
 }
 
+/*
+ * sendmsg() of one primitive (SES_SNDINFO) with its parameters and user
+ * data, retried on EINTR.
+ */
+static inline ssize_t ses_send_prim(int fd, uint32_t prim, uint32_t serial,
+				    uint32_t flags, uint32_t tokens,
+				    const void *data, size_t len, int msgflags)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ses_sndinfo))] = { 0 };
+	struct ses_sndinfo info = {
+		.primitive = prim, .tokens = tokens,
+		.serial = serial, .flags = flags,
+	};
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	c->cmsg_level = SOL_SES;
+	c->cmsg_type = SES_SNDINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	do {
+		n = sendmsg(fd, &msg, msgflags);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/*
+ * recvmsg() of one record, retried on EINTR: its length, its SES_RCVINFO
+ * in *info (primitive -1 when there was none), msg_flags in *flags.
+ */
+static inline ssize_t ses_recv_rec(int fd, void *buf, size_t cap,
+				   struct ses_rcvinfo *info, int *flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(info, 0, sizeof(*info));
+	info->primitive = (uint32_t)-1;
+	do {
+		n = recvmsg(fd, &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return n;
+	*flags = msg.msg_flags;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
+			memcpy(info, CMSG_DATA(c), sizeof(*info));
+	return n;
+}
+
 static inline ssize_t send_pattern(int fd, size_t len, uint32_t seed, int flags)
 {
 	void *buf = malloc(len ? len : 1);

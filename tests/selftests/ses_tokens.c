@@ -12,58 +12,9 @@
 #define BUFSZ		1024
 #define TURNS		1000
 
-/* sendmsg() of one primitive with its user data. */
-static ssize_t send_prim(int fd, uint32_t prim, uint32_t tokens,
-			 const void *data, size_t len, int flags)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_sndinfo))] = { 0 };
-	struct ses_sndinfo info = { .primitive = prim, .tokens = tokens };
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SES;
-	c->cmsg_type = SES_SNDINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
-	return sendmsg(fd, &msg, flags);
-}
-
 static ssize_t give(int fd, uint32_t tokens)
 {
-	return send_prim(fd, SES_PRIM_TOKEN_GIVE, tokens, NULL, 0, 0);
-}
-
-/*
- * recvmsg() of one record: its length, its SES_RCVINFO in *info (primitive
- * -1 when there was none) and msg_flags in *flags.
- */
-static ssize_t recv_rec(int fd, void *buf, size_t cap,
-			struct ses_rcvinfo *info, int *flags)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct ses_rcvinfo)) + 64];
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(info, 0, sizeof(*info));
-	info->primitive = (uint32_t)-1;
-	n = recvmsg(fd, &msg, 0);
-	if (n < 0)
-		return n;
-	*flags = msg.msg_flags;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SES && c->cmsg_type == SES_RCVINFO &&
-		    c->cmsg_len == CMSG_LEN(sizeof(*info)))
-			memcpy(info, CMSG_DATA(c), sizeof(*info));
-	return n;
+	return ses_send_prim(fd, SES_PRIM_TOKEN_GIVE, 0, 0, tokens, NULL, 0, 0);
 }
 
 /* Listener and client proposing @fu; the client's token setting @ts. */
@@ -99,7 +50,7 @@ static void __pair_with(struct __test_metadata *_metadata, struct ses_pair *p,
 	struct ses_rcvinfo _i;						\
 	char _b[BUFSZ];							\
 	int _f = 0;							\
-	ssize_t _n = recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
+	ssize_t _n = ses_recv_rec(fd, _b, sizeof(_b), &_i, &_f);		\
 	ASSERT_LE(0, _n) TH_LOG("recvmsg: %s", strerror(errno));	\
 	EXPECT_TRUE(_f & SES_MSG_NOTIFICATION) TH_LOG("flags 0x%x", _f); \
 	EXPECT_EQ((uint32_t)(prim_), _i.primitive);			\
@@ -156,13 +107,13 @@ TEST_F(half_duplex, walkie_talkie_of_1000_turns_alternates_strictly)
 		ASSERT_EQ(0, give(talk, SES_TOKEN_DATA))
 			TH_LOG("turn %d: give: %s", turn, strerror(errno));
 		/* what was said, then the token, in that order */
-		n = recv_rec(hear, buf, sizeof(buf), &info, &flags);
+		n = ses_recv_rec(hear, buf, sizeof(buf), &info, &flags);
 		ASSERT_EQ(len, n) TH_LOG("turn %d: %s", turn, strerror(errno));
 		ASSERT_EQ(0, memcmp(buf, want, len)) TH_LOG("turn %d", turn);
 		ASSERT_FALSE(flags & SES_MSG_NOTIFICATION);
 		ASSERT_EQ(SES_PRIM_DATA, info.primitive);
 		ASSERT_EQ(0, info.tokens_held & SES_TOKEN_DATA);
-		n = recv_rec(hear, buf, sizeof(buf), &info, &flags);
+		n = ses_recv_rec(hear, buf, sizeof(buf), &info, &flags);
 		ASSERT_EQ(0, n) TH_LOG("turn %d: %s", turn, strerror(errno));
 		ASSERT_TRUE(flags & SES_MSG_NOTIFICATION);
 		ASSERT_EQ(SES_PRIM_TOKEN_GIVE, info.primitive);
@@ -218,12 +169,11 @@ TEST_F(half_duplex, please_then_give_with_pollpri)
 	int flags;
 
 	EXPECT_FALSE(poll_one(self->p.cli, POLLPRI, 0) & POLLPRI);
-	ASSERT_EQ(sizeof(ask), send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE,
-					 SES_TOKEN_DATA, ask, sizeof(ask), 0))
+	ASSERT_EQ(sizeof(ask), ses_send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE, 0, 0, SES_TOKEN_DATA, ask, sizeof(ask), 0))
 		TH_LOG("please: %s", strerror(errno));
 	EXPECT_TRUE(wait_for(self->p.cli, POLLPRI, POLLPRI, SES_WAIT_MS)
 		    & POLLPRI);
-	ASSERT_EQ(sizeof(ask), recv_rec(self->p.cli, buf, sizeof(buf), &info,
+	ASSERT_EQ(sizeof(ask), ses_recv_rec(self->p.cli, buf, sizeof(buf), &info,
 					&flags));
 	EXPECT_TRUE(flags & SES_MSG_NOTIFICATION);
 	EXPECT_EQ(SES_PRIM_TOKEN_PLEASE, info.primitive);
@@ -269,36 +219,30 @@ TEST_F(half_duplex, misuse_gets_its_errno)
 	EXPECT_EQ(-1, give(self->p.srv, SES_TOKEN_DATA));
 	EXPECT_EQ(EPERM, errno);
 	/* asking for one held */
-	EXPECT_EQ(-1, send_prim(self->p.cli, SES_PRIM_TOKEN_PLEASE,
-				SES_TOKEN_DATA, NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.cli, SES_PRIM_TOKEN_PLEASE, 0, 0, SES_TOKEN_DATA, NULL, 0, 0));
 	EXPECT_EQ(EALREADY, errno);
 	/* tokens whose unit was not negotiated */
 	EXPECT_EQ(-1, give(self->p.cli, SES_TOKEN_RELEASE));
 	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(-1, send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE,
-				SES_TOKEN_MINOR, NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE, 0, 0, SES_TOKEN_MINOR, NULL, 0, 0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	/* give control needs activity management */
-	EXPECT_EQ(-1, send_prim(self->p.cli, SES_PRIM_CONTROL_GIVE, 0,
-				NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.cli, SES_PRIM_CONTROL_GIVE, 0, 0, 0, NULL, 0, 0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	/* no such tokens, no such primitive, user data on a GT */
 	EXPECT_EQ(-1, give(self->p.cli, 0));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, give(self->p.cli, 0x02));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(self->p.cli, 99, SES_TOKEN_DATA, NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.cli, 99, 0, 0, SES_TOKEN_DATA, NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, send_prim(self->p.cli, SES_PRIM_TOKEN_GIVE,
-				SES_TOKEN_DATA, "x", 1, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.cli, SES_PRIM_TOKEN_GIVE, 0, 0, SES_TOKEN_DATA, "x", 1, 0));
 	EXPECT_EQ(EINVAL, errno);
 	/* PT user data beyond 512 octets */
-	EXPECT_EQ(-1, send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE,
-				SES_TOKEN_DATA, big, sizeof(big), 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.srv, SES_PRIM_TOKEN_PLEASE, 0, 0, SES_TOKEN_DATA, big, sizeof(big), 0));
 	EXPECT_EQ(EMSGSIZE, errno);
 	/* refusing a release nobody asked for */
-	EXPECT_EQ(-1, send_prim(self->p.srv, SES_PRIM_RELEASE_REFUSE, 0,
-				NULL, 0, 0));
+	EXPECT_EQ(-1, ses_send_prim(self->p.srv, SES_PRIM_RELEASE_REFUSE, 0, 0, 0, NULL, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
 	/* a control message of the wrong level or size */
 	c->cmsg_level = SOL_SOCKET;
@@ -435,10 +379,9 @@ TEST(negotiated_release_refused_then_accepted)
 	EXPECT_EQ(EPERM, errno);
 	ASSERT_EQ(0, shutdown(p.cli, SHUT_WR));
 	EXPECT_IND(p.srv, SES_PRIM_RELEASE, 0);
-	ASSERT_EQ(sizeof(no), send_prim(p.srv, SES_PRIM_RELEASE_REFUSE, 0,
-					no, sizeof(no), 0))
+	ASSERT_EQ(sizeof(no), ses_send_prim(p.srv, SES_PRIM_RELEASE_REFUSE, 0, 0, 0, no, sizeof(no), 0))
 		TH_LOG("refuse: %s", strerror(errno));
-	ASSERT_EQ(sizeof(no), recv_rec(p.cli, buf, sizeof(buf), &info,
+	ASSERT_EQ(sizeof(no), ses_recv_rec(p.cli, buf, sizeof(buf), &info,
 				       &flags));
 	EXPECT_TRUE(flags & SES_MSG_NOTIFICATION);
 	EXPECT_EQ(SES_PRIM_RELEASE_REFUSE, info.primitive);
@@ -465,8 +408,7 @@ TEST(tokens_for_the_wire_capture)
 	char buf[BUFSZ];
 
 	pair_with(&p, SES_FU_HALF_DUPLEX, 0, 0);
-	ASSERT_EQ(3, send_prim(p.srv, SES_PRIM_TOKEN_PLEASE, SES_TOKEN_DATA,
-			       "pls", 3, 0));
+	ASSERT_EQ(3, ses_send_prim(p.srv, SES_PRIM_TOKEN_PLEASE, 0, 0, SES_TOKEN_DATA, "pls", 3, 0));
 	EXPECT_IND(p.cli, SES_PRIM_TOKEN_PLEASE, SES_TOKEN_DATA);
 	ASSERT_EQ(2, send(p.cli, "hi", 2, 0));
 	ASSERT_EQ(0, give(p.cli, SES_TOKEN_DATA));
@@ -611,7 +553,7 @@ TEST_F(raw_initiator, please_concatenated_with_data_gives_both_in_order)
 	memcpy(t + n, "after", 5);
 	ASSERT_EQ(0, cotp_send_dt(self->raw, t, n + 5));
 	EXPECT_IND(self->srv, SES_PRIM_TOKEN_PLEASE, SES_TOKEN_RELEASE);
-	ASSERT_EQ(5, recv_rec(self->srv, buf, sizeof(buf), &info, &flags));
+	ASSERT_EQ(5, ses_recv_rec(self->srv, buf, sizeof(buf), &info, &flags));
 	EXPECT_EQ(SES_PRIM_DATA, info.primitive);
 	EXPECT_EQ(0, memcmp(buf, "after", 5));
 	/* and the GT that answers it reaches the raw peer alone */
