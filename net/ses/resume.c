@@ -1421,12 +1421,9 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
  * resync discards too) arrived: 0 to deliver it, 1 to drop it as a
  * duplicate, -EBADMSG when items before it are missing.
  */
-int ses_resume_rx_item(struct sock *sk)
+/* Number an item that arrived: as ses_resume_rx_item(), no ack sent. */
+static int ses_rec_rx_seq(struct sock *sk, struct ses_recovery *rec)
 {
-	struct ses_recovery *rec = ses_rec(sk);
-
-	if (!ses_rec_on(rec) || rec->state != SES_RECOVERY_ACTIVE)
-		return 0;
 	switch (ses_seqs_rx(&rec->seq)) {
 	case SES_RX_DUP:
 		rec->duplicates++;
@@ -1435,10 +1432,21 @@ int ses_resume_rx_item(struct sock *sk)
 	case SES_RX_GAP:
 		return -EBADMSG;
 	default:
-		if (ses_seqs_ack_due(&rec->seq, false))
-			ses_rec_send_ack(sk);
 		return 0;
 	}
+}
+
+int ses_resume_rx_item(struct sock *sk)
+{
+	struct ses_recovery *rec = ses_rec(sk);
+	int v;
+
+	if (!ses_rec_on(rec) || rec->state != SES_RECOVERY_ACTIVE)
+		return 0;
+	v = ses_rec_rx_seq(sk, rec);
+	if (!v && ses_seqs_ack_due(&rec->seq, false))
+		ses_rec_send_ack(sk);
+	return v;
 }
 
 /* No data before a resume is proven. */
@@ -1499,11 +1507,9 @@ int ses_resume_rx_fast(struct sock *sk, u32 len)
 
 	if (!ses_rec_on(rec))
 		return 0;
-	if (ses_seqs_rx(&rec->seq) == SES_RX_DUP) {
-		rec->duplicates++;
-		ses_mib_inc(sock_net(sk), SES_MIB_DUPLICATES);
+	/* no gap: ses_resume_rx_fast_ok() made sure */
+	if (ses_rec_rx_seq(sk, rec))
 		return 1;
-	}
 	rec->rx_unacked_bytes += len;
 	if (ses_seqs_ack_due(&rec->seq, false) ||
 	    rec->rx_unacked_bytes >= SES_ACK_BYTES) {
