@@ -6,10 +6,10 @@
 #include "ext.h"
 #include "spdu.h"
 
-/* Value lengths of version 1, by kind. */
+/* Value lengths of version 2, by kind. */
 static const u8 ses_ext_len[SES_EXTK_MAX] = {
-	[SES_EXTK_OFFER]	= 1 + 1 + SES_NONCE_LEN,
-	[SES_EXTK_ACCEPT]	= 1 + 1 + 8 + SES_NONCE_LEN,
+	[SES_EXTK_OFFER]	= 1 + 1 + SES_PUB_LEN,
+	[SES_EXTK_ACCEPT]	= 1 + 1 + 8 + SES_PUB_LEN,
 	[SES_EXTK_RESUME]	= 1 + 8 + SES_NONCE_LEN,
 	[SES_EXTK_CHALLENGE]	= 1 + SES_NONCE_LEN + 8 + SES_MAC_LEN,
 	[SES_EXTK_PROOF]	= 1 + 8 + SES_MAC_LEN,
@@ -49,12 +49,12 @@ int ses_ext_decode(const u8 *v, size_t len, struct ses_ext *e)
 	switch (kind) {
 	case SES_EXTK_OFFER:
 		e->flags = *p++;
-		memcpy(e->nonce, p, SES_NONCE_LEN);
+		memcpy(e->pub, p, SES_PUB_LEN);
 		break;
 	case SES_EXTK_ACCEPT:
 		e->flags = *p++;
 		e->sid = rd64(p);
-		memcpy(e->nonce, p + 8, SES_NONCE_LEN);
+		memcpy(e->pub, p + 8, SES_PUB_LEN);
 		break;
 	case SES_EXTK_RESUME:
 		e->sid = rd64(p);
@@ -91,12 +91,12 @@ int ses_ext_encode(u8 *buf, size_t cap, const struct ses_ext *e)
 	switch (e->kind) {
 	case SES_EXTK_OFFER:
 		*p++ = e->flags;
-		memcpy(p, e->nonce, SES_NONCE_LEN);
+		memcpy(p, e->pub, SES_PUB_LEN);
 		break;
 	case SES_EXTK_ACCEPT:
 		*p++ = e->flags;
 		wr64(p, e->sid);
-		memcpy(p + 8, e->nonce, SES_NONCE_LEN);
+		memcpy(p + 8, e->pub, SES_PUB_LEN);
 		break;
 	case SES_EXTK_RESUME:
 		wr64(p, e->sid);

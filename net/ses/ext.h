@@ -12,12 +12,18 @@
  *
  * Value layout: one octet (version << 4 | kind), then by kind:
  *
- *	OFFER	  (CN)	flags(1) nonce(16)			18 octets
- *	ACCEPT	  (AC)	flags(1) sid(8) nonce(16)		26
+ *	OFFER	  (CN)	flags(1) pub(32)			34 octets
+ *	ACCEPT	  (AC)	flags(1) sid(8) pub(32)			42
  *	RESUME	  (CN)	sid(8) nonce(16)			25
  *	CHALLENGE (AC)	nonce(16) seq(8) mac(16)		41
  *	PROOF	  (GT)	seq(8) mac(16)				25
  *	ACK	  (GT)	seq(4): low 32 bits of the next seq	 5
+ *
+ * pub is the sender's ephemeral X25519 public value (RFC 7748), fresh for
+ * each connect: the recovery key is agreed from both (resume.c), and it
+ * serves as the connect's nonce. Version 1, whose OFFER and ACCEPT
+ * carried a nonce instead, is not understood: its OFFER gets a plain
+ * session.
  *
  * Integers are big-endian. An OFFER of a later version may be longer: the
  * fields above are read and the rest ignored; every other kind must have
@@ -28,7 +34,7 @@
 
 #include "pure.h"
 
-#define SES_EXT_WIRE_VERSION	1
+#define SES_EXT_WIRE_VERSION	2
 
 enum ses_ext_kind {
 	SES_EXTK_OFFER = 1,	/* CN: extensions offered */
@@ -45,6 +51,7 @@ enum ses_ext_kind {
 
 #define SES_NONCE_LEN		16
 #define SES_MAC_LEN		16
+#define SES_PUB_LEN		32	/* an X25519 public value */
 
 /**
  * struct ses_ext - one extension value, decoded or to encode
@@ -54,8 +61,9 @@ enum ses_ext_kind {
  * @sid: ACCEPT, RESUME: session id
  * @seq: CHALLENGE, PROOF: next seq the sender expects to receive;
  *	ACK: its low 32 bits
- * @nonce: OFFER, ACCEPT, RESUME, CHALLENGE: sender's random value
+ * @nonce: RESUME, CHALLENGE: sender's random value
  * @mac: CHALLENGE, PROOF: truncated HMAC-SHA256
+ * @pub: OFFER, ACCEPT: sender's X25519 public value
  */
 struct ses_ext {
 	u8 kind;
@@ -65,10 +73,11 @@ struct ses_ext {
 	u64 seq;
 	u8 nonce[SES_NONCE_LEN];
 	u8 mac[SES_MAC_LEN];
+	u8 pub[SES_PUB_LEN];
 };
 
-/* Largest encoded value (a CHALLENGE); fits SES_EXT_LEN_MAX. */
-#define SES_EXT_VALUE_MAX	41
+/* Largest encoded value (an ACCEPT); fits SES_EXT_LEN_MAX. */
+#define SES_EXT_VALUE_MAX	42
 /* A GT carrying the largest value: SI, LI, PGI 1, LI, PI, LI, value. */
 #define SES_EXT_GT_MAX		(6 + SES_EXT_VALUE_MAX)
 

@@ -4,10 +4,12 @@
  * it, with no SSDU lost, duplicated or reordered.
  *
  *  - Negotiation: the initiator offers recovery in CN (PI 0xe5 in PGI 1,
- *    ext.h: a nonce), a responder that accepts echoes it in AC with a
- *    random session id and its own nonce. Both derive the session key
- *    K = HMAC-SHA256(nonce_i | nonce_r, label | sid). A peer that does
- *    not echo the offer gets a plain ISO session.
+ *    ext.h: an ephemeral X25519 public value), a responder that accepts
+ *    echoes it in AC with a random session id and its own public value.
+ *    Both compute the X25519 shared secret Z and derive the session key
+ *    K = HMAC-SHA256(Z, label | sid | pub_i | pub_r); the private values
+ *    are wiped at once. A peer that does not echo the offer gets a plain
+ *    ISO session.
  *  - Numbering and acknowledgment (replay.h): each direction numbers its
  *    SSDUs and the SPDUs that change what both ends keep (release,
  *    tokens, sync points, resync); SSDUs a resync discards are numbered
@@ -30,12 +32,13 @@
  *    transport still looks alive has it replaced. Each end then replays
  *    from the peer's next expected seq; the receiver drops duplicates.
  *
- * Threat model: the key is derived from values CN and AC carry in clear.
- * It protects against off-path attackers (a guessed session id, a forged
- * MAC) and replayed resumes (each proof covers a fresh nonce of the
- * verifier), not against an on-path observer of CN/AC, who can compute
- * it, and who can in any case reset or hijack the TCP connection. Run SES
- * over an encrypted transport where that matters (Documentation/ses.rst).
+ * Threat model: K is never on the wire, so neither an off-path attacker
+ * (a guessed session id, a forged MAC) nor a passive observer of CN/AC
+ * can resume a session, and a replayed resume fails (each proof covers a
+ * fresh nonce of the verifier). The exchange is not authenticated: an
+ * active attacker in the path at connect time can stand in the middle,
+ * as it can reset or hijack the TCP connection at any time. Run SES over
+ * an authenticated transport where that matters (Documentation/ses.rst).
  *
  * Context: process context under the session's socket lock unless a
  * function says otherwise. Lock order: a session's socket lock, then its
@@ -55,6 +58,7 @@
 #include <net/netns/generic.h>
 #include <crypto/hash.h>
 #include <crypto/algapi.h>
+#include <crypto/curve25519.h>
 
 #include "protocol.h"
 #include "mib.h"
@@ -87,6 +91,17 @@ enum {
 #define SES_ACK_BYTES		(32 * 1024)
 #define SES_DELACK_MS		10
 
+/*
+ * The key agreement of one connect: this end's X25519 private value and
+ * both public values, from CN (or its sending) until K is derived, then
+ * wiped and freed.
+ */
+struct ses_rec_kx {
+	u8 secret[CURVE25519_KEY_SIZE];
+	u8 pub_i[SES_PUB_LEN];
+	u8 pub_r[SES_PUB_LEN];
+};
+
 /* A transport a resume child hands over to its session. */
 struct ses_graft {
 	struct socket *tcp;
@@ -104,8 +119,10 @@ struct ses_graft {
  * @node: responder: entry in the namespace's table, by @sid
  * @sid: session id (random, chosen by the responder)
  * @key: session key K
- * @nonce: this end's nonce of CN/AC, then of the last resume
+ * @nonce: this end's nonce (of CN/AC: its public value's first octets),
+ *	then of the last resume
  * @peer_nonce: responder: the initiator's nonce of CN (then of a RESUME)
+ * @kx: key agreement under way (NULL once K is derived)
  * @state: enum ses_recovery_state
  * @offered: CN offered recovery (initiator sent it, responder got it)
  * @negotiated: AC echoed it
@@ -149,6 +166,7 @@ struct ses_recovery {
 	u8 key[SES_KEY_LEN];
 	u8 nonce[SES_NONCE_LEN];
 	u8 peer_nonce[SES_NONCE_LEN];
+	struct ses_rec_kx *kx;
 	u8 state;
 	bool offered;
 	bool negotiated;
@@ -279,6 +297,7 @@ static void ses_rec_kick(struct sock *sk, unsigned long delay)
 
 /* ---- the MAC ---- */
 
+/* NULL: no recovery (no hmac(sha256), or no curve25519 library) */
 static struct crypto_shash *ses_hmac;
 static DEFINE_MUTEX(ses_hmac_lock);
 
@@ -297,21 +316,60 @@ static int ses_hmac_sha256(const u8 *key, unsigned int klen, const u8 *msg,
 	return err;
 }
 
-/* K = HMAC-SHA256(nonce_i | nonce_r, "SES recovery key v1" | sid) */
-static int ses_rec_derive(struct ses_recovery *rec, const u8 *ni,
-			  const u8 *nr)
+/*
+ * X25519 (RFC 7748): @out = @scalar * @point, or * the base point when
+ * @point is NULL. False for an all-zero result (a low-order point from
+ * the peer, or a zero scalar) or a kernel without the library.
+ */
+static bool ses_x25519(u8 *out, const u8 *scalar, const u8 *point)
 {
-	static const char label[] = "SES recovery key v1";
-	u8 ikm[2 * SES_NONCE_LEN], msg[sizeof(label) + 8];
-	int err;
+#if IS_REACHABLE(CONFIG_CRYPTO_LIB_CURVE25519)
+	if (!point)
+		return curve25519_generate_public(out, scalar);
+	return curve25519(out, scalar, point);
+#else
+	return false;
+#endif
+}
 
-	memcpy(ikm, ni, SES_NONCE_LEN);
-	memcpy(ikm + SES_NONCE_LEN, nr, SES_NONCE_LEN);
+/* A fresh private value and its public value @pub. */
+static bool ses_rec_kx_keypair(struct ses_rec_kx *kx, u8 *pub)
+{
+	get_random_bytes(kx->secret, sizeof(kx->secret));
+	kx->secret[0] &= 248;	/* clamped as RFC 7748 5 says */
+	kx->secret[31] = (kx->secret[31] & 127) | 64;
+	return ses_x25519(pub, kx->secret, NULL);
+}
+
+static void ses_rec_kx_free(struct ses_recovery *rec)
+{
+	kfree_sensitive(rec->kx);
+	rec->kx = NULL;
+}
+
+/* The shared secret Z of this end's private value and the peer's @pub. */
+static bool ses_rec_kx_shared(struct ses_recovery *rec, const u8 *pub,
+			      u8 *z)
+{
+	return ses_x25519(z, rec->kx->secret, pub);
+}
+
+/*
+ * K = HMAC-SHA256(Z, "SES recovery key v2" | sid | pub_i | pub_r): the
+ * key binds the whole exchange, not Z alone.
+ */
+static int ses_rec_derive(struct ses_recovery *rec, const u8 *z)
+{
+	static const char label[] = "SES recovery key v2";
+	u8 msg[sizeof(label) + 8 + 2 * SES_PUB_LEN];
+
 	memcpy(msg, label, sizeof(label));
 	put_unaligned_be64(rec->sid, msg + sizeof(label));
-	err = ses_hmac_sha256(ikm, sizeof(ikm), msg, sizeof(msg), rec->key);
-	memzero_explicit(ikm, sizeof(ikm));
-	return err;
+	memcpy(msg + sizeof(label) + 8, rec->kx->pub_i, SES_PUB_LEN);
+	memcpy(msg + sizeof(label) + 8 + SES_PUB_LEN, rec->kx->pub_r,
+	       SES_PUB_LEN);
+	return ses_hmac_sha256(z, CURVE25519_KEY_SIZE, msg, sizeof(msg),
+			       rec->key);
 }
 
 /*
@@ -476,6 +534,7 @@ void ses_resume_destruct(struct sock *sk)
 	/* the table and a resume child hold references: both are gone */
 	WARN_ON_ONCE(rec->hashed || rec->graft || rec->target);
 	skb_queue_purge(&rec->replay);
+	ses_rec_kx_free(rec);
 	memzero_explicit(rec->key, sizeof(rec->key));
 	kfree(rec);
 	ses_sk(sk)->rec = NULL;
@@ -496,11 +555,21 @@ void ses_resume_fill_cn(struct sock *sk, struct ses_spdu *cn)
 	rec = ses_rec_get(sk);
 	if (!rec)
 		return;
-	get_random_bytes(rec->nonce, SES_NONCE_LEN);
-	memcpy(e.nonce, rec->nonce, SES_NONCE_LEN);
-	len = ses_ext_encode(cn->ext, sizeof(cn->ext), &e);
-	if (len < 0)
+	ses_rec_kx_free(rec);	/* of an earlier connect of this socket */
+	rec->kx = kzalloc(sizeof(*rec->kx), GFP_KERNEL);
+	if (!rec->kx)
 		return;
+	if (!ses_rec_kx_keypair(rec->kx, rec->kx->pub_i)) {
+		ses_rec_kx_free(rec);
+		return;
+	}
+	memcpy(rec->nonce, rec->kx->pub_i, SES_NONCE_LEN);
+	memcpy(e.pub, rec->kx->pub_i, SES_PUB_LEN);
+	len = ses_ext_encode(cn->ext, sizeof(cn->ext), &e);
+	if (len < 0) {
+		ses_rec_kx_free(rec);
+		return;
+	}
 	cn->ext_len = len;
 	cn->present |= SES_P_EXTENSION;
 	rec->offered = true;
@@ -518,7 +587,12 @@ static void ses_rec_take_offer(struct sock *sk, const struct ses_ext *e)
 	rec = ses_rec_get(sk);
 	if (!rec)
 		return;
-	memcpy(rec->peer_nonce, e->nonce, SES_NONCE_LEN);
+	ses_rec_kx_free(rec);
+	rec->kx = kzalloc(sizeof(*rec->kx), GFP_KERNEL);
+	if (!rec->kx)
+		return;
+	memcpy(rec->kx->pub_i, e->pub, SES_PUB_LEN);
+	memcpy(rec->peer_nonce, e->pub, SES_NONCE_LEN);
 	rec->offered = true;
 }
 
@@ -528,51 +602,71 @@ void ses_resume_fill_ac(struct sock *sk, struct ses_spdu *ac)
 	struct ses_ext e = { .kind = SES_EXTK_ACCEPT,
 			     .flags = SES_EXTF_RECOVERY };
 	struct ses_recovery *rec = ses_rec(sk);
+	u8 z[CURVE25519_KEY_SIZE];
 	int i, len, err = -EEXIST;
 
-	if (!rec || !rec->offered || rec->negotiated)
+	if (!rec || !rec->offered || rec->negotiated || !rec->kx)
 		return;
-	get_random_bytes(rec->nonce, SES_NONCE_LEN);
+	/* a low-order public value from the peer gives Z = 0: no recovery */
+	if (!ses_rec_kx_keypair(rec->kx, rec->kx->pub_r) ||
+	    !ses_rec_kx_shared(rec, rec->kx->pub_i, z))
+		goto out;
+	memcpy(rec->nonce, rec->kx->pub_r, SES_NONCE_LEN);
 	/* the key is in place before the entry is visible */
 	for (i = 0; i < 4 && err == -EEXIST; i++) {
 		rec->sid = get_random_u64();
-		if (ses_rec_derive(rec, rec->peer_nonce, rec->nonce))
-			return;
+		if (ses_rec_derive(rec, z))
+			goto out;
 		spin_lock_bh(&rn->lock);
 		err = rhashtable_lookup_insert_fast(&rn->table, &rec->node,
 						    ses_rec_params);
 		spin_unlock_bh(&rn->lock);
 	}
 	if (err)
-		return;
+		goto out;
 	rec->hashed = true;
 	sock_hold(sk);	/* the table's */
 	ses_seqs_init(&rec->seq, get_unaligned_be64(rec->nonce),
 		      get_unaligned_be64(rec->peer_nonce));
 	e.sid = rec->sid;
-	memcpy(e.nonce, rec->nonce, SES_NONCE_LEN);
+	memcpy(e.pub, rec->kx->pub_r, SES_PUB_LEN);
 	len = ses_ext_encode(ac->ext, sizeof(ac->ext), &e);
 	if (len < 0)
-		return;
+		goto out;
 	ac->ext_len = len;
 	ac->present |= SES_P_EXTENSION;
 	rec->negotiated = true;
+out:
+	memzero_explicit(z, sizeof(z));
+	ses_rec_kx_free(rec);
 }
 
-/* Initiator: the AC echoed the offer (or did not: a plain session). */
-static void ses_rec_take_accept(struct sock *sk, const struct ses_ext *e)
+/*
+ * Initiator: the AC echoed the offer (or did not: a plain session).
+ * Returns false when the AC cannot be taken: the responder believes
+ * recovery negotiated, so the session is aborted rather than run plain.
+ */
+static bool ses_rec_take_accept(struct sock *sk, const struct ses_ext *e)
 {
 	struct ses_recovery *rec = ses_rec(sk);
+	u8 z[CURVE25519_KEY_SIZE];
+	bool ok = false;
 
-	if (!rec || !rec->offered || rec->negotiated ||
+	if (!rec || !rec->offered || rec->negotiated || !rec->kx ||
 	    e->kind != SES_EXTK_ACCEPT || !(e->flags & SES_EXTF_RECOVERY))
-		return;
+		return true;
+	memcpy(rec->kx->pub_r, e->pub, SES_PUB_LEN);
 	rec->sid = e->sid;
-	if (ses_rec_derive(rec, rec->nonce, e->nonce))
-		return;
-	ses_seqs_init(&rec->seq, get_unaligned_be64(rec->nonce),
-		      get_unaligned_be64(e->nonce));
-	rec->negotiated = true;
+	/* Z = 0: the responder sent a low-order point */
+	if (ses_rec_kx_shared(rec, e->pub, z) && !ses_rec_derive(rec, z)) {
+		ses_seqs_init(&rec->seq, get_unaligned_be64(rec->nonce),
+			      get_unaligned_be64(e->pub));
+		rec->negotiated = true;
+		ok = true;
+	}
+	memzero_explicit(z, sizeof(z));
+	ses_rec_kx_free(rec);
+	return ok;
 }
 
 void ses_resume_established(struct sock *sk)
@@ -1387,8 +1481,11 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 			ses_rec_take_offer(sk, ep);
 		return false;
 	case SES_SPDU_AC:
-		if (ep && ses->spm.state == SES_STA02A)
-			ses_rec_take_accept(sk, ep);
+		if (ep && ses->spm.state == SES_STA02A &&
+		    !ses_rec_take_accept(sk, ep)) {
+			ses_rx_bad(sk, SES_MIB_BADSPDU);
+			return true;
+		}
 		return false;
 	case SES_SPDU_GT:
 		if (t->n != 1)
@@ -1416,11 +1513,6 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 	}
 }
 
-/*
- * A numbered item (an SSDU, FN, DN, a token or sync SPDU; an SSDU a
- * resync discards too) arrived: 0 to deliver it, 1 to drop it as a
- * duplicate, -EBADMSG when items before it are missing.
- */
 /* Number an item that arrived: as ses_resume_rx_item(), no ack sent. */
 static int ses_rec_rx_seq(struct sock *sk, struct ses_recovery *rec)
 {
@@ -1436,6 +1528,11 @@ static int ses_rec_rx_seq(struct sock *sk, struct ses_recovery *rec)
 	}
 }
 
+/*
+ * A numbered item (an SSDU, FN, DN, a token or sync SPDU; an SSDU a
+ * resync discards too) arrived: 0 to deliver it, 1 to drop it as a
+ * duplicate, -EBADMSG when items before it are missing.
+ */
 int ses_resume_rx_item(struct sock *sk)
 {
 	struct ses_recovery *rec = ses_rec(sk);
@@ -1761,10 +1858,16 @@ int ses_resume_init(void)
 {
 	int err;
 
-	ses_hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
-	if (IS_ERR(ses_hmac)) {
-		pr_warn("SES: no hmac(sha256): sessions will not offer recovery\n");
+	/* recovery needs both; ses_hmac stands for the pair */
+	if (!IS_REACHABLE(CONFIG_CRYPTO_LIB_CURVE25519)) {
+		pr_warn("SES: no curve25519 library: sessions will not offer recovery\n");
 		ses_hmac = NULL;
+	} else {
+		ses_hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
+		if (IS_ERR(ses_hmac)) {
+			pr_warn("SES: no hmac(sha256): sessions will not offer recovery\n");
+			ses_hmac = NULL;
+		}
 	}
 	err = register_pernet_subsys(&ses_resume_net_ops);
 	if (err && ses_hmac) {

@@ -170,6 +170,8 @@ static void case_ext_round_trip(void *ctx)
 			e.nonce[i] = i * 7 + k;
 		for (i = 0; i < SES_MAC_LEN; i++)
 			e.mac[i] = 255 - i;
+		for (i = 0; i < SES_PUB_LEN; i++)
+			e.pub[i] = i * 5 + k;
 		len = ses_ext_encode(buf, sizeof(buf), &e);
 		CHECK(len > 0 && len <= SES_EXT_VALUE_MAX);
 		CHECK(ses_ext_decode(buf, len, &d) == 0);
@@ -182,16 +184,21 @@ static void case_ext_round_trip(void *ctx)
 			CHECK(d.seq == e.seq);
 		if (k == SES_EXTK_CHALLENGE || k == SES_EXTK_PROOF)
 			CHECK(!memcmp(d.mac, e.mac, SES_MAC_LEN));
-		if (k <= SES_EXTK_CHALLENGE)
+		if (k == SES_EXTK_RESUME || k == SES_EXTK_CHALLENGE)
 			CHECK(!memcmp(d.nonce, e.nonce, SES_NONCE_LEN));
+		if (k == SES_EXTK_OFFER || k == SES_EXTK_ACCEPT)
+			CHECK(!memcmp(d.pub, e.pub, SES_PUB_LEN));
 		/* one octet short or long: malformed */
 		CHECK(ses_ext_decode(buf, len - 1, &d) == -EBADMSG);
 		CHECK(ses_ext_decode(buf, len + 1, &d) == -EBADMSG);
 		CHECK(ses_ext_encode(buf, len - 1, &e) == -ENOSPC);
 	}
-	/* the CN announcement stays small */
+	/* the CN announcement stays small: flags and a public value */
 	e.kind = SES_EXTK_OFFER;
-	CHECK(ses_ext_encode(buf, sizeof(buf), &e) == 18);
+	CHECK(ses_ext_encode(buf, sizeof(buf), &e) == 34);
+	/* an OFFER of version 1 (a nonce, no public value) is not read */
+	buf[0] = 0x11;
+	CHECK(ses_ext_decode(buf, 18, &d) == -EBADMSG);
 }
 
 /* Unknown kinds, version 0, empty values are malformed; a later OFFER
@@ -199,19 +206,23 @@ static void case_ext_round_trip(void *ctx)
  */
 static void case_ext_malformed(void *ctx)
 {
-	u8 v[40] = { 0x10 };
+	u8 v[48] = { 0x20 };
 	struct ses_ext d;
 
 	CHECK(ses_ext_decode(v, 0, &d) == -EBADMSG);
 	CHECK(ses_ext_decode(v, 1, &d) == -EBADMSG);	/* kind 0 */
 	v[0] = 0x01;					/* version 0 */
-	CHECK(ses_ext_decode(v, 18, &d) == -EBADMSG);
-	v[0] = 0x1f;					/* kind 15 */
-	CHECK(ses_ext_decode(v, 18, &d) == -EBADMSG);
+	CHECK(ses_ext_decode(v, 34, &d) == -EBADMSG);
+	v[0] = 0x2f;					/* kind 15 */
+	CHECK(ses_ext_decode(v, 34, &d) == -EBADMSG);
 	v[0] = 0x21;					/* OFFER v2, longer */
 	v[1] = SES_EXTF_RECOVERY;
-	CHECK(ses_ext_decode(v, 30, &d) == 0);
-	CHECK(d.version == 2 && d.flags == SES_EXTF_RECOVERY);
+	CHECK(ses_ext_decode(v, 35, &d) == -EBADMSG);
+	v[0] = 0x31;					/* OFFER v3, longer */
+	v[2] = 0x5a;
+	CHECK(ses_ext_decode(v, 46, &d) == 0);
+	CHECK(d.version == 3 && d.flags == SES_EXTF_RECOVERY);
+	CHECK(d.pub[0] == 0x5a);
 	d.kind = 0;
 	CHECK(ses_ext_encode(v, sizeof(v), &d) == -EINVAL);
 }

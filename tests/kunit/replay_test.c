@@ -42,7 +42,7 @@ static void offer_keeps_the_cn_small_test(struct kunit *test)
 	u8 buf[64];
 
 	/* PGI 1 header, PI header, value */
-	KUNIT_EXPECT_EQ(test, 2 + 2 + ses_ext_encode(buf, sizeof(buf), &e), 22);
+	KUNIT_EXPECT_EQ(test, 2 + 2 + ses_ext_encode(buf, sizeof(buf), &e), 38);
 	KUNIT_EXPECT_LE(test, SES_EXT_VALUE_MAX, SES_EXT_LEN_MAX);
 }
 

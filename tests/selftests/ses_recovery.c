@@ -1126,6 +1126,7 @@ TEST(recovery_options_are_range_checked)
 #define SPDU_RS		53
 #define NONCE		16
 #define MACL		16
+#define PUBL		32	/* an X25519 public value */
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -1193,9 +1194,44 @@ struct raw_sess {
 	uint64_t rx_isn;	/* the responder numbers its items from here */
 	uint64_t sid;
 	uint8_t key[32];
-	uint8_t ni[NONCE];
+	uint8_t ni[NONCE];	/* this end's: its public value's first octets */
+	uint8_t pub_i[PUBL];	/* the public values of CN and AC */
+	uint8_t pub_r[PUBL];
 	int fd;
 };
+
+/* X25519 by OpenSSL (RFC 7748), not the kernel's: a fresh key pair. */
+static int x25519_keypair(EVP_PKEY **key, uint8_t *pub)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, NULL);
+	size_t l = PUBL;
+	int ret = -1;
+
+	*key = NULL;
+	if (c && EVP_PKEY_keygen_init(c) == 1 && EVP_PKEY_keygen(c, key) == 1 &&
+	    EVP_PKEY_get_raw_public_key(*key, pub, &l) == 1 && l == PUBL)
+		ret = 0;
+	EVP_PKEY_CTX_free(c);
+	return ret;
+}
+
+/* The shared secret of @key and the peer's public value @pub: 0 or -1. */
+static int x25519_shared(EVP_PKEY *key, const uint8_t *pub, uint8_t *z)
+{
+	EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL,
+						     pub, PUBL);
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(key, NULL);
+	size_t l = 32;
+	int ret = -1;
+
+	if (peer && c && EVP_PKEY_derive_init(c) == 1 &&
+	    EVP_PKEY_derive_set_peer(c, peer) == 1 &&
+	    EVP_PKEY_derive(c, z, &l) == 1 && l == 32)
+		ret = 0;
+	EVP_PKEY_CTX_free(c);
+	EVP_PKEY_free(peer);
+	return ret;
+}
 
 static void rmac(const uint8_t *key, char role, uint64_t sid, const uint8_t *ni,
 		 const uint8_t *nr, uint64_t seq, uint8_t *mac)
@@ -1213,36 +1249,48 @@ static void rmac(const uint8_t *key, char role, uint64_t sid, const uint8_t *ni,
 	memcpy(mac, out, MACL);
 }
 
-/* A raw initiator proposing @fu and @ts negotiates recovery. */
+/*
+ * A raw initiator proposing @fu and @ts negotiates recovery: X25519 with
+ * the responder's public value of AC, K = HMAC-SHA256(Z, "SES recovery
+ * key v2" | sid | pub_i | pub_r) (resume.c), computed here with OpenSSL.
+ */
 static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu,
 			 int ts)
 {
-	uint8_t ext[80], cn[256], *reply = malloc(RAW_MAX), ikm[32], msg[28];
+	uint8_t ext[80], cn[256], *reply = malloc(RAW_MAX), z[32];
+	uint8_t msg[20 + 8 + 2 * PUBL];
 	unsigned int ol = 32;
-	int n, i, si;
+	EVP_PKEY *key = NULL;
+	int n, si, ret = -1;
 
 	r->fd = raw_connect(port);
 	if (r->fd < 0 || !reply)
-		return -1;
-	ext[0] = 0x11;		/* version 1, OFFER */
+		goto out;
+	ext[0] = 0x21;		/* version 2, OFFER */
 	ext[1] = 1;		/* recovery */
-	for (i = 0; i < NONCE; i++)
-		r->ni[i] = ext[2 + i] = rand();
-	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 18, fu, ts),
+	if (x25519_keypair(&key, ext + 2))
+		goto out;
+	memcpy(r->ni, ext + 2, NONCE);
+	memcpy(r->pub_i, ext + 2, PUBL);
+	memcpy(msg + 28, ext + 2, PUBL);
+	si = raw_session_connect(r->fd, cn, build_cn_ext(cn, ext, 34, fu, ts),
 				 reply, &n);
-	if (si != SPDU_AC || find_ext(reply, n, ext) != 26 || ext[0] != 0x12) {
-		free(reply);
-		return -1;
-	}
+	if (si != SPDU_AC || find_ext(reply, n, ext) != 42 || ext[0] != 0x22)
+		goto out;
 	r->sid = get64(ext + 2);
 	r->rx_isn = get64(ext + 10);
-	memcpy(ikm, r->ni, NONCE);
-	memcpy(ikm + NONCE, ext + 10, NONCE);
-	memcpy(msg, "SES recovery key v1", 20);
+	memcpy(r->pub_r, ext + 10, PUBL);
+	if (x25519_shared(key, ext + 10, z))
+		goto out;
+	memcpy(msg, "SES recovery key v2", 20);
 	put64(msg + 20, r->sid);
-	HMAC(EVP_sha256(), ikm, 32, msg, sizeof(msg), r->key, &ol);
+	memcpy(msg + 28 + PUBL, ext + 10, PUBL);
+	HMAC(EVP_sha256(), z, 32, msg, sizeof(msg), r->key, &ol);
+	ret = 0;
+out:
+	EVP_PKEY_free(key);
 	free(reply);
-	return 0;
+	return ret;
 }
 
 /*
@@ -1260,20 +1308,20 @@ static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
 
 	if (fd < 0 || !reply)
 		return -1;
-	ext[0] = 0x13;		/* RESUME */
+	ext[0] = 0x23;		/* version 2, RESUME */
 	put64(ext + 1, r->sid);
 	for (i = 0; i < NONCE; i++)
 		nonce[i] = ext[9 + i] = rand();
 	*cnl = build_cn_ext(cn, ext, 25, SES_FU_DUPLEX, -1);
 	si = raw_session_connect(fd, cn, *cnl, reply, &n);
-	if (si != SPDU_AC || find_ext(reply, n, ext) != 41 || ext[0] != 0x14) {
+	if (si != SPDU_AC || find_ext(reply, n, ext) != 41 || ext[0] != 0x24) {
 		free(reply);
 		close(fd);
 		return -1;
 	}
 	if (ch_seq)
 		*ch_seq = get64(ext + 1 + NONCE);
-	p[0] = 0x15;		/* PROOF: this end received nothing */
+	p[0] = 0x25;		/* PROOF: this end received nothing */
 	put64(p + 1, r->rx_isn);
 	rmac(r->key, 'i', r->sid, nonce, ext + 1, r->rx_isn, p + 9);
 	if (!good)
@@ -1318,6 +1366,30 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	EXPECT_LT(bad, ses_stat(SRV, "SesResumeBadProof"));
 	bad = ses_stat(SRV, "SesResumeBadProof");
 
+	/*
+	 * An observer who has every octet of CN and AC: the key of version 1
+	 * (HMAC over the nonces CN and AC carried, now the first octets of
+	 * the public values) is no longer the key.
+	 */
+	{
+		uint8_t ikm[2 * NONCE], msg[28];
+		unsigned int ol = 32;
+
+		fake = r;
+		memcpy(ikm, r.pub_i, NONCE);
+		memcpy(ikm + NONCE, r.pub_r, NONCE);
+		memcpy(msg, "SES recovery key v1", 20);
+		put64(msg + 20, r.sid);
+		HMAC(EVP_sha256(), ikm, sizeof(ikm), msg, sizeof(msg), fake.key,
+		     &ol);
+		fd = raw_resume(port, &fake, true, cn, &cnl, proof, &prl, NULL);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, raw_wait_close(fd, SES_WAIT_MS, &ab));
+		close(fd);
+		EXPECT_LT(bad, ses_stat(SRV, "SesResumeBadProof"));
+		bad = ses_stat(SRV, "SesResumeBadProof");
+	}
+
 	/* the real session is unaffected: its first transport still works */
 	ASSERT_EQ(0, cotp_send_dt(r.fd, t, build_dt(t, "still", 5)));
 	EXPECT_EQ(5, recv(srv, buf, sizeof(buf), 0));
@@ -1351,6 +1423,108 @@ TEST(guessed_forged_and_replayed_resumes_are_refused_and_counted)
 	close(r.fd);
 	close(srv);
 	close(lfd);
+}
+
+/*
+ * An OFFER whose public value is the zero point (a low-order point: the
+ * shared secret would be 0), or of version 1 (a nonce, no public value),
+ * gets a plain session: an AC without the extension.
+ */
+TEST(offers_without_a_usable_public_value_get_a_plain_session)
+{
+	uint8_t ext[40], cn[256], got[80], *reply = malloc(RAW_MAX);
+	int lfd, port, fd, srv, n, k;
+
+	ASSERT_NE(NULL, reply);
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	for (k = 0; k < 2; k++) {
+		memset(ext, 0, sizeof(ext));
+		ext[0] = k ? 0x11 : 0x21;
+		ext[1] = 1;	/* recovery */
+		fd = raw_connect(port);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(SPDU_AC, raw_session_connect(fd, cn,
+			  build_cn_ext(cn, ext, k ? 18 : 34, SES_FU_DUPLEX, -1),
+			  reply, &n)) TH_LOG("offer %d", k);
+		EXPECT_EQ(-1, find_ext(reply, n, got)) TH_LOG("offer %d", k);
+		srv = accept_within(lfd, SES_WAIT_MS, 0);
+		ASSERT_LE(0, srv);
+		EXPECT_EQ(0, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+		close(srv);
+		close(fd);
+	}
+	close(lfd);
+	free(reply);
+}
+
+/*
+ * The initiator's side of the exchange against a raw responder with
+ * OpenSSL: the CN offers a version 2 public value; an AC with a valid
+ * one negotiates recovery, an AC with a low-order one (the responder
+ * thinks it negotiated; this end cannot) is a protocol error: AB, the
+ * connect fails, counted.
+ */
+TEST(an_accept_with_a_low_order_public_value_aborts_the_connect)
+{
+	uint8_t *cn = malloc(RAW_MAX), ext[80], pi[80], par[160], ac[200];
+	long long bad;
+	int rl, rport, fd, raw, n, k;
+	EVP_PKEY *key;
+	bool ab;
+
+	ASSERT_NE(NULL, cn);
+	rl = raw_listener(&rport);
+	ASSERT_LE(0, rl);
+	for (k = 0; k < 2; k++) {
+		uint8_t f[2] = { 0, SES_FU_DUPLEX }, *p = par;
+
+		bad = ses_stat(CLI, "SesBadSpdu");
+		fd = ses_sock(CLI);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, set_nonblock(fd, true));
+		ASSERT_TRUE(connect_to(fd, rport) == 0 || errno == EINPROGRESS);
+		raw = accept_within(rl, SES_WAIT_MS, 0);
+		ASSERT_LE(0, raw);
+		n = raw_accept_cn(raw, cn);
+		ASSERT_LT(0, n);
+		ASSERT_EQ(34, find_ext(cn, n, ext));
+		EXPECT_EQ(0x21, ext[0]);	/* version 2, OFFER */
+		ext[0] = 0x22;			/* ACCEPT */
+		ext[1] = 1;
+		put64(ext + 2, 0x5e55105e55105e55ULL);
+		memset(ext + 10, 0, PUBL);	/* k 1: the zero point */
+		if (!k) {
+			ASSERT_EQ(0, x25519_keypair(&key, ext + 10));
+			EVP_PKEY_free(key);
+		}
+		p += put_item(p, PGI_CONN_ID, pi, put_item(pi, PI_EXT, ext, 42));
+		p += put_accept_item(p, -1, 0);
+		p += put_item(p, PI_SESSION_REQ, f, 2);
+		ASSERT_EQ(0, cotp_send_dt(raw, ac,
+					  put_spdu(ac, SPDU_AC, par, p - par)));
+		if (!k) {
+			EXPECT_TRUE(wait_events(fd, POLLOUT, SES_WAIT_MS) &
+				    POLLOUT);
+			EXPECT_EQ(0, so_error(fd));
+			EXPECT_EQ(SES_EXT_RECOVERY,
+				  getopt_int(fd, SOL_SES, SES_EXTENSIONS));
+			EXPECT_EQ(bad, ses_stat(CLI, "SesBadSpdu"));
+		} else {
+			EXPECT_EQ(0, raw_wait_end(raw, SES_WAIT_MS, &ab));
+			EXPECT_TRUE(ab) TH_LOG("no AB");
+			EXPECT_TRUE(wait_events(fd, POLLOUT, SES_WAIT_MS) &
+				    POLLERR);
+			EXPECT_NE(0, so_error(fd));
+			EXPECT_EQ(SES_AB_PROTOCOL_ERROR,
+				  getopt_int(fd, SOL_SES, SES_ABORT_REASON));
+			EXPECT_LT(bad, ses_stat(CLI, "SesBadSpdu"));
+		}
+		close(fd);
+		close(raw);
+	}
+	close(rl);
+	free(cn);
 }
 
 /*
