@@ -69,6 +69,8 @@ enum ses_timer_kind {
  * @ssdu_in_tsdu: the current TSDU is a DT whose user data spills into
  *	following TPDUs, appended straight to @ssdu
  * @rx_discard: drop the TPDUs of the current TSDU up to its EOT
+ * @rx_dup: the SSDU being received is one this end took before a resume
+ *	(ses_resume_rx_is_dup()): its DTs are dropped up to its last segment
  * @tx_offset: octets of the head of sk_write_queue already sent
  * @spm: the protocol machine
  * @timer_kind: what @timer_work is for
@@ -130,6 +132,7 @@ struct ses_sock {
 	struct sk_buff **ssdu_tail;
 	bool ssdu_in_tsdu;
 	bool rx_discard;
+	bool rx_dup;
 	u32 tx_offset;
 
 	struct ses_spm spm;

@@ -1546,6 +1546,22 @@ int ses_resume_rx_item(struct sock *sk)
 	return v;
 }
 
+/*
+ * Is the item that starts now one this end took already? That happens
+ * after a resume replaced a transport that went on delivering after the
+ * CHALLENGE announced where this end stood: the peer replays from there.
+ * Such an item must not reach the protocol machine, which acted on it
+ * the first time and may be in a state where it is no longer valid (a
+ * DT after the MAP that followed it). Process context, sk locked.
+ */
+bool ses_resume_rx_is_dup(const struct sock *sk)
+{
+	const struct ses_recovery *rec = ses_rec(sk);
+
+	return ses_rec_on(rec) && rec->state == SES_RECOVERY_ACTIVE &&
+	       ses_seq_before(rec->seq.rx_seq, rec->seq.rcv_nxt);
+}
+
 /* No data before a resume is proven. */
 bool ses_resume_rx_blocked(const struct sock *sk)
 {

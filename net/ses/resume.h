@@ -82,6 +82,7 @@ bool ses_resume_rx_hold(const struct ses_sock *ses);
 bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t);
 int ses_resume_rx_item(struct sock *sk);
 bool ses_resume_rx_blocked(const struct sock *sk);
+bool ses_resume_rx_is_dup(const struct sock *sk);
 void ses_resume_rx_done(struct sock *sk);
 bool ses_resume_rx_fast_ok(const struct sock *sk);
 int ses_resume_rx_fast(struct sock *sk, u32 len);

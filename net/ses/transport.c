@@ -699,6 +699,7 @@ void ses_rx_purge(struct sock *sk)
 	ses->tsdu_len = 0;
 	ses->ssdu_in_tsdu = false;
 	ses->rx_discard = false;
+	ses->rx_dup = false;
 	ses_ssdu_drop(ses);
 }
 
@@ -874,6 +875,10 @@ static void ses_rx_cat0(struct sock *sk, const struct ses_tsdu *t)
 
 	if (t->n < 2)
 		return;
+	/* in front of a DT received twice: it acted the first time */
+	if (t->spdu[1].type == SES_SPDU_DT &&
+	    (ses_sk(sk)->rx_dup || ses_resume_rx_is_dup(sk)))
+		return;
 	if (c0->type == SES_SPDU_PT ||
 	    (c0->type == SES_SPDU_GT && (c0->present & SES_P_TOKEN_ITEM)))
 		ses_run_event(sk, ses_spm_spdu_event(c0->type), c0);
@@ -888,6 +893,16 @@ static int ses_rx_dt_begin(struct sock *sk, const struct ses_spdu *dt)
 
 	if (ses_resume_rx_blocked(sk))
 		return -EBADMSG;	/* data before a resume is proven */
+	/* an SSDU taken before a resume: dropped whole, machine unseen */
+	if ((enc & SES_ENC_BEGIN) && ses_resume_rx_is_dup(sk))
+		ses->rx_dup = true;
+	if (ses->rx_dup) {
+		if (enc & SES_ENC_END) {
+			ses->rx_dup = false;
+			ses_resume_rx_item(sk);	/* counted as a duplicate */
+		}
+		return 1;
+	}
 	/* discarded until our RS is answered, numbered all the same */
 	if (ses->spm.state == SES_STA05A && (enc & SES_ENC_END)) {
 		int v = ses_resume_rx_item(sk);

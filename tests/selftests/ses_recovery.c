@@ -1198,6 +1198,9 @@ struct raw_sess {
 	uint8_t pub_i[PUBL];	/* the public values of CN and AC */
 	uint8_t pub_r[PUBL];
 	int fd;
+	/* raw_resume(): called between CHALLENGE and PROOF when set */
+	void (*before_proof)(struct raw_sess *r);
+	void *arg;
 };
 
 /* X25519 by OpenSSL (RFC 7748), not the kernel's: a fresh key pair. */
@@ -1263,6 +1266,7 @@ static int raw_negotiate(int port, struct raw_sess *r, unsigned int fu,
 	EVP_PKEY *key = NULL;
 	int n, si, ret = -1;
 
+	r->before_proof = NULL;
 	r->fd = raw_connect(port);
 	if (r->fd < 0 || !reply)
 		goto out;
@@ -1321,6 +1325,8 @@ static int raw_resume(int port, struct raw_sess *r, bool good, uint8_t *cn,
 	}
 	if (ch_seq)
 		*ch_seq = get64(ext + 1 + NONCE);
+	if (r->before_proof)
+		r->before_proof(r);
 	p[0] = 0x25;		/* PROOF: this end received nothing */
 	put64(p + 1, r->rx_isn);
 	rmac(r->key, 'i', r->sid, nonce, ext + 1, r->rx_isn, p + 9);
@@ -1615,6 +1621,103 @@ TEST(a_confirmed_major_point_acknowledges_what_came_before)
 	ASSERT_EQ(0, ses_get_info(srv, &i));
 	EXPECT_EQ(0, i.replay_ssdus);
 	EXPECT_EQ(0, i.replay_bytes);
+	close(r.fd);
+	close(srv);
+	close(lfd);
+	free(buf);
+}
+
+/* ---- a resume replacing a transport that went on delivering ---- */
+
+/* What the raw peer sends in the test below: SSDU "x", then a MAP. */
+static size_t x_then_map(uint8_t *o, size_t *xl)
+{
+	uint8_t par[8];
+
+	*xl = build_dt(o, "x", 1);
+	o[*xl] = SPDU_GT;
+	o[*xl + 1] = 0;
+	return *xl + 2 + put_spdu(o + *xl + 2, SPDU_MAP, par,
+				  put_item(par, PI_SERIAL, "0", 1));
+}
+
+/*
+ * Between CHALLENGE and PROOF, the old transport (still alive) delivers
+ * "x" and a MAP, and the listener's user takes both: the CHALLENGE told
+ * the peer to replay from before them.
+ */
+static void deliver_on_old_transport(struct raw_sess *r)
+{
+	uint8_t t[64], b[16];
+	int srv = *(int *)r->arg, fl;
+	struct ses_rcvinfo ri;
+	size_t xl, n = x_then_map(t, &xl);
+
+	if (cotp_send_dt(r->fd, t, xl) || cotp_send_dt(r->fd, t + xl, n - xl))
+		return;
+	if (ses_recv_rec(srv, b, sizeof(b), &ri, &fl) != 1 ||
+	    ses_recv_rec(srv, b, sizeof(b), &ri, &fl) < 0)
+		*(int *)r->arg = -1;
+	else if (ri.primitive != SES_PRIM_SYNC_MAJOR)
+		*(int *)r->arg = -2;
+}
+
+/*
+ * The peer replays "x" and the MAP on the new transport. The listener's
+ * session took both already and waits to answer the MAP: a DT now would
+ * be a protocol error if it reached the machine. Both are dropped as
+ * duplicates, the session goes on: the MAP is answered, new data flows.
+ */
+TEST(items_taken_before_a_replacing_resume_are_dropped_unseen)
+{
+	long long dups = ses_stat(SRV, "SesDuplicates");
+	uint8_t cn[256], proof[128], t[64], *buf = malloc(RAW_MAX);
+	int lfd, port, srv, fd, n, fl, arg;
+	struct ses_rcvinfo ri;
+	struct raw_sess r;
+	struct spdu sp;
+	size_t cnl, prl, xl;
+	uint64_t seq;
+	char b[16];
+
+	ASSERT_NE(NULL, buf);
+	lfd = ses_listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
+	/* every token on the raw initiator's side: it may send the MAP */
+	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, 0));
+	srv = accept_within(lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	arg = srv;
+	r.arg = &arg;
+	r.before_proof = deliver_on_old_transport;
+	fd = raw_resume(port, &r, true, cn, &cnl, proof, &prl, &seq);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(srv, arg) TH_LOG("the old transport did not deliver");
+	EXPECT_EQ(get64(r.ni), seq) TH_LOG("the challenge came before them");
+	/* the peer replays from where the CHALLENGE said */
+	n = x_then_map(t, &xl);
+	ASSERT_EQ(0, cotp_send_dt(fd, t, xl));
+	ASSERT_EQ(0, cotp_send_dt(fd, t + xl, n - xl));
+	ASSERT_LE(dups + 2, ses_stat_reaches(SRV, "SesDuplicates", dups + 2,
+					     SES_WAIT_MS));
+	EXPECT_EQ(1, resumes(srv));
+	/* the session is intact: the MAP is answered on the new transport */
+	ASSERT_EQ(0, ses_send_prim(srv, SES_PRIM_SYNC_MAJOR_RESPONSE, 0, 0, 0,
+				   NULL, 0, MSG_NOSIGNAL));
+	do {
+		n = tsdu_recv(fd, buf, RAW_MAX, SES_WAIT_MS);
+		ASSERT_LT(2, n);
+		ASSERT_EQ(0, tsdu_main_spdu(buf, n, &sp));
+		ASSERT_NE(SPDU_AB, sp.si);
+	} while (sp.si != SPDU_MAA);
+	ASSERT_EQ(0, cotp_send_dt(fd, t, build_dt(t, "y", 1)));
+	/* "y" is the next record: "x" came once */
+	ASSERT_EQ(1, ses_recv_rec(srv, b, sizeof(b), &ri, &fl));
+	EXPECT_EQ('y', b[0]);
+	EXPECT_EQ(SES_PRIM_DATA, ri.primitive);
+	close(fd);
 	close(r.fd);
 	close(srv);
 	close(lfd);
