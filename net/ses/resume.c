@@ -156,7 +156,8 @@ struct ses_graft {
  * @local: local address, @local_len octets
  *
  * Allocated when a session negotiates (or a child answers a RESUME),
- * freed with the socket. Socket lock, except @graft/@dead (@lock),
+ * from ses_rec_cache (every session between SES peers holds one), freed
+ * with the socket. Socket lock, except @graft/@dead (@lock),
  * @events (atomic) and @rx_hold (READ_ONCE from strparser).
  */
 struct ses_recovery {
@@ -198,8 +199,8 @@ struct ses_recovery {
 	u64 map_seq;
 	spinlock_t lock;	/* @graft, @dead */
 	struct ses_graft *graft;
-	struct sockaddr_storage peer;
-	struct sockaddr_storage local;
+	struct sockaddr_in6 peer;	/* or a sockaddr_in */
+	struct sockaddr_in6 local;
 	int peer_len;
 	int local_len;
 };
@@ -238,6 +239,11 @@ static struct ses_resume_net *ses_rn(const struct net *net)
 
 static void ses_rec_work(struct work_struct *work);
 
+/* Exact-size objects: a struct ses_recovery would waste a third of a
+ * kmalloc-1k slot on every session.
+ */
+static struct kmem_cache *ses_rec_cache;
+
 static struct ses_recovery *ses_rec(const struct sock *sk)
 {
 	return ses_sk(sk)->rec;
@@ -250,7 +256,7 @@ static struct ses_recovery *ses_rec_get(struct sock *sk)
 
 	if (rec)
 		return rec;
-	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	rec = kmem_cache_zalloc(ses_rec_cache, GFP_KERNEL);
 	if (!rec)
 		return NULL;
 	rec->sk = sk;
@@ -536,7 +542,7 @@ void ses_resume_destruct(struct sock *sk)
 	skb_queue_purge(&rec->replay);
 	ses_rec_kx_free(rec);
 	memzero_explicit(rec->key, sizeof(rec->key));
-	kfree(rec);
+	kmem_cache_free(ses_rec_cache, rec);
 	ses_sk(sk)->rec = NULL;
 }
 
@@ -943,7 +949,7 @@ static void ses_rec_connect(struct sock *sk)
 {
 	struct ses_sock *ses = ses_sk(sk);
 	struct ses_recovery *rec = ses->rec;
-	struct sockaddr_storage local;
+	struct sockaddr_in6 local;
 	struct socket *tcp;
 	int err;
 
@@ -1874,6 +1880,9 @@ int ses_resume_init(void)
 {
 	int err;
 
+	ses_rec_cache = KMEM_CACHE(ses_recovery, 0);
+	if (!ses_rec_cache)
+		return -ENOMEM;
 	/* recovery needs both; ses_hmac stands for the pair */
 	if (!IS_REACHABLE(CONFIG_CRYPTO_LIB_CURVE25519)) {
 		pr_warn("SES: no curve25519 library: sessions will not offer recovery\n");
@@ -1886,9 +1895,11 @@ int ses_resume_init(void)
 		}
 	}
 	err = register_pernet_subsys(&ses_resume_net_ops);
-	if (err && ses_hmac) {
-		crypto_free_shash(ses_hmac);
+	if (err) {
+		if (ses_hmac)
+			crypto_free_shash(ses_hmac);
 		ses_hmac = NULL;
+		kmem_cache_destroy(ses_rec_cache);
 	}
 	return err;
 }
@@ -1898,4 +1909,5 @@ void ses_resume_exit(void)
 	unregister_pernet_subsys(&ses_resume_net_ops);
 	if (ses_hmac)
 		crypto_free_shash(ses_hmac);
+	kmem_cache_destroy(ses_rec_cache);
 }
