@@ -1487,11 +1487,15 @@ bool ses_resume_rx_spdu(struct sock *sk, const struct ses_tsdu *t)
 			ses_rec_take_offer(sk, ep);
 		return false;
 	case SES_SPDU_AC:
-		if (ep && ses->spm.state == SES_STA02A &&
-		    !ses_rec_take_accept(sk, ep)) {
+		if (ses->spm.state != SES_STA02A)
+			return false;
+		if (ep && !ses_rec_take_accept(sk, ep)) {
 			ses_rx_bad(sk, SES_MIB_BADSPDU);
 			return true;
 		}
+		/* a plain session: the private value goes now, not at close */
+		if (rec)
+			ses_rec_kx_free(rec);
 		return false;
 	case SES_SPDU_GT:
 		if (t->n != 1)
