@@ -1534,6 +1534,29 @@ TEST(an_accept_with_a_low_order_public_value_aborts_the_connect)
 }
 
 /*
+ * A listener offering the synchronisation units (FU_SYNC), and a raw
+ * initiator's session with it, tokens set by @ts, recovery negotiated:
+ * the listener in *lfd, the accepted session returned.
+ */
+static int __raw_sync_session(struct __test_metadata *_metadata, int *lfd,
+			      int *port, struct raw_sess *r, int ts)
+{
+	int srv;
+
+	*lfd = ses_listener(port);
+	ASSERT_LE(0, *lfd);
+	ASSERT_EQ(0, setopt_int(*lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
+	ASSERT_EQ(0, raw_negotiate(*port, r, FU_SYNC, ts)) TH_LOG("negotiation");
+	srv = accept_within(*lfd, SES_WAIT_MS, 0);
+	ASSERT_LE(0, srv);
+	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	return srv;
+}
+
+#define raw_sync_session(lfd, port, r, ts) \
+	__raw_sync_session(_metadata, lfd, port, r, ts)
+
+/*
  * SSDUs that arrive while this end's RS awaits its RA are discarded, but
  * the peer numbered them: a resume must expect the item after them, or
  * the peer's replay and this end's count part ways.
@@ -1548,13 +1571,7 @@ TEST(ssdus_a_resync_discards_keep_their_numbers)
 	uint64_t seq;
 
 	ASSERT_NE(NULL, buf);
-	lfd = ses_listener(&port);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
-	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, -1)) TH_LOG("negotiation");
-	srv = accept_within(lfd, SES_WAIT_MS, 0);
-	ASSERT_LE(0, srv);
-	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	srv = raw_sync_session(&lfd, &port, &r, -1);
 	ASSERT_EQ(0, ses_send_prim(srv, SES_PRIM_RESYNC, 0, SES_RESYNC_ABANDON, 0, NULL, 0, MSG_NOSIGNAL));
 	do {
 		n = tsdu_recv(r.fd, buf, RAW_MAX, SES_WAIT_MS);
@@ -1591,14 +1608,8 @@ TEST(a_confirmed_major_point_acknowledges_what_came_before)
 	char b[16];
 
 	ASSERT_NE(NULL, buf);
-	lfd = ses_listener(&port);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
 	/* the minor and major tokens on the listener's side */
-	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, 0x14));
-	srv = accept_within(lfd, SES_WAIT_MS, 0);
-	ASSERT_LE(0, srv);
-	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	srv = raw_sync_session(&lfd, &port, &r, 0x14);
 	EXPECT_EQ(SES_TOKEN_MINOR | SES_TOKEN_MAJOR,
 		  getopt_int(srv, SOL_SES, SES_TOKENS));
 	for (k = 0; k < 5; k++)
@@ -1681,14 +1692,8 @@ TEST(items_taken_before_a_replacing_resume_are_dropped_unseen)
 	char b[16];
 
 	ASSERT_NE(NULL, buf);
-	lfd = ses_listener(&port);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, setopt_int(lfd, SOL_SES, SES_FUNCTIONAL_UNITS, FU_SYNC));
 	/* every token on the raw initiator's side: it may send the MAP */
-	ASSERT_EQ(0, raw_negotiate(port, &r, FU_SYNC, 0));
-	srv = accept_within(lfd, SES_WAIT_MS, 0);
-	ASSERT_LE(0, srv);
-	EXPECT_EQ(SES_EXT_RECOVERY, getopt_int(srv, SOL_SES, SES_EXTENSIONS));
+	srv = raw_sync_session(&lfd, &port, &r, 0);
 	arg = srv;
 	r.arg = &arg;
 	r.before_proof = deliver_on_old_transport;
