@@ -753,8 +753,14 @@ bool ses_resume_tx_hold(struct sock *sk, struct sk_buff_head *q)
 	return true;
 }
 
-/* @skb (the head of the write queue) is all in TCP now. */
-void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb)
+/*
+ * @skb (the head of the write queue) is all in TCP now. Returns true when
+ * it stays, on @replay: its truesize joins the credit of
+ * ses_resume_wmem(), so there is room in the send buffer that no freed
+ * skb announces (the caller wakes the writers). False when it was freed,
+ * which wakes them (sock_wfree()).
+ */
+bool ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct ses_recovery *rec = ses_rec(sk);
 
@@ -764,9 +770,10 @@ void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb)
 		SES_TX_CB(skb)->sent = true;
 		WRITE_ONCE(rec->sent_truesize,
 			   rec->sent_truesize + skb->truesize);
-		return;
+		return true;
 	}
 	ses_tx_queue_free(sk, skb);
+	return false;
 }
 
 /*

@@ -72,7 +72,7 @@ void ses_resume_established(struct sock *sk);
 bool ses_resume_sequenced(int type);
 void ses_resume_tx_tag(struct sock *sk, struct sk_buff_head *q, int type);
 bool ses_resume_tx_hold(struct sock *sk, struct sk_buff_head *q);
-void ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb);
+bool ses_resume_tx_sent(struct sock *sk, struct sk_buff *skb);
 int ses_resume_wmem(const struct sock *sk);
 
 /* Receive. ses_resume_rx_hold() runs in strparser's rcv_msg (softirq or

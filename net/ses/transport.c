@@ -316,6 +316,7 @@ void ses_tx_push(struct sock *sk)
 	struct ses_sock *ses = ses_sk(sk);
 	struct bio_vec bvec[16];
 	struct sk_buff *skb;
+	bool credited = false;
 	struct msghdr msg;
 	size_t total;
 	int n, i, ret;
@@ -357,9 +358,18 @@ send:
 			}
 			ret -= skb->len - ses->tx_offset;
 			ses->tx_offset = 0;
-			ses_resume_tx_sent(sk, skb);
+			credited |= ses_resume_tx_sent(sk, skb);
 		}
 	}
+	/*
+	 * What TCP took and the replay queue keeps is room in the send
+	 * buffer all the same (ses_resume_wmem()): tell a writer waiting
+	 * for it. Nothing else would before the peer's acknowledgment,
+	 * which may wait behind the peer's own data in a TCP receive
+	 * queue this end does not read while it waits to send.
+	 */
+	if (credited)
+		sk->sk_write_space(sk);
 }
 
 /*

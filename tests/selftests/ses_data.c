@@ -184,7 +184,8 @@ TEST_F(session, both_directions_carry_data_at_the_same_time)
 
 			if (r != (ssize_t)sizes[i] ||
 			    pattern_mismatch(self->buf, r, i) != sizes[i])
-				CHILD_FAIL("client SSDU %d: %zd", i, r);
+				CHILD_FAIL("client SSDU %d: %zd (%s)", i, r,
+					   r < 0 ? strerror(errno) : "");
 		}
 		_exit(child_wait(g, SES_IO_TIMEOUT_MS) ? 1 : 0);
 	}

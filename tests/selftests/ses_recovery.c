@@ -1063,6 +1063,143 @@ TEST_F_TIMEOUT(rec, break_during_connect_fails_cleanly_and_retry_works, 120)
 
 /* ---- negotiation --------------------------------------------------------------- */
 
+/*
+ * TCP's buffers of both ends bounded (net.ipv4.tcp_rmem and tcp_wmem of
+ * each side, restored after the test), so that what TCP holds stays well
+ * below the credit of ses_resume_wmem() (SO_SNDBUF's maximum).
+ */
+static const char *const tcp_mem_names[] = { "tcp_rmem", "tcp_wmem" };
+static const char *const tcp_mem_tight[] = {
+	"4096 65536 131072", "4096 16384 65536"
+};
+
+FIXTURE(tight) {
+	struct ses_pair p;
+	char saved[2][2][64];	/* side, tcp_mem_names */
+};
+
+static int tcp_mem_get(int side, const char *name, char *buf, size_t cap)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	ses_enter(side);
+	f = fopen(path, "r");
+	ses_leave();
+	if (!f)
+		return -1;
+	if (!fgets(buf, cap, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return buf[0] ? 0 : -1;
+}
+
+static void tcp_mem_set(int side, const char *name, const char *val)
+{
+	sh(side, "sysctl -qw net.ipv4.%s='%s'", name, val);
+}
+
+FIXTURE_SETUP(tight)
+{
+	int side, k;
+
+	for (side = 0; side < 2; side++)
+		for (k = 0; k < 2; k++)
+			ASSERT_EQ(0, tcp_mem_get(side, tcp_mem_names[k],
+						 self->saved[side][k],
+						 sizeof(self->saved[side][k])));
+	for (side = 0; side < 2; side++)
+		for (k = 0; k < 2; k++)
+			tcp_mem_set(side, tcp_mem_names[k], tcp_mem_tight[k]);
+	rec_pair(&self->p, WINDOW_MS);
+}
+
+FIXTURE_TEARDOWN(tight)
+{
+	int side, k;
+
+	ses_pair_close(&self->p);
+	for (side = 1; side >= 0; side--)
+		for (k = 0; k < 2; k++)
+			if (self->saved[side][k][0])
+				tcp_mem_set(side, tcp_mem_names[k],
+					    self->saved[side][k]);
+}
+
+/*
+ * Send SSDUs of @sz octets numbered from *@n on until the send buffer
+ * stays full: no room 100 ms after the last EAGAIN (sending is
+ * asynchronous, TCP takes more a moment later). 0, or -1 with errno.
+ */
+static int fill_until_stalled(int fd, size_t sz, int *n)
+{
+	do {
+		while (send_pattern(fd, sz, *n, MSG_DONTWAIT) == (ssize_t)sz)
+			++*n;
+		if (errno != EAGAIN)
+			return -1;
+		sleep_ms(100);
+	} while (poll_one(fd, POLLOUT, 0) & POLLOUT);
+	return 0;
+}
+
+/*
+ * Data that TCP took stays on the replay queue until the peer
+ * acknowledges it, but it no longer counts against the send buffer: a
+ * writer waiting for room must be woken when TCP takes it, not only when
+ * an acknowledgment frees it. Here every acknowledgment of the server
+ * waits behind the server's own data, which the client does not read,
+ * so none arrives: without that wakeup the client's poll() for POLLOUT
+ * (and a blocking send()) slept until its timeout although its data
+ * was flowing (found as a rare stall of two-way bulk transfer).
+ */
+TEST_F(tight, a_writer_wakes_when_tcp_takes_its_data_not_only_on_acks)
+{
+	enum { SZ = 16384 };
+	int n = 0, m, fl;
+	struct ses_info i;
+	long long t;
+	pid_t pid;
+
+	/* the server's sends fill the buffers on their way */
+	m = 0;
+	ASSERT_EQ(0, fill_until_stalled(self->p.srv, SZ, &m));
+	/* and the client's too, its delayed acknowledgments gone out */
+	ASSERT_EQ(0, fill_until_stalled(self->p.cli, SZ, &n));
+	ASSERT_LT(0, n);
+	pid = ses_fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* the server reads everything the client sent */
+		uint8_t *buf = malloc(SZ);
+
+		if (!buf)
+			CHILD_FAIL("malloc");
+		sleep_ms(200);	/* the client waits in poll() by now */
+		for (m = 0; m < n; m++) {
+			ssize_t r = recv_ssdu(self->p.srv, buf, SZ, 0, &fl);
+
+			if (r != SZ || pattern_mismatch(buf, r, m) != SZ)
+				CHILD_FAIL("SSDU %d: %zd (%s)", m, r,
+					   r < 0 ? strerror(errno) : "");
+		}
+		_exit(0);
+	}
+	/* woken as TCP takes the data, not when poll()'s time is up */
+	t = now_ms();
+	EXPECT_TRUE(poll_one(self->p.cli, POLLOUT, SES_WAIT_MS) & POLLOUT);
+	t = now_ms() - t;
+	EXPECT_GT(SES_WAIT_MS / 2, t)
+		TH_LOG("POLLOUT after %lld ms: the client was not woken when TCP took its data",
+		       t);
+	EXPECT_EQ(0, child_wait(pid, SES_IO_TIMEOUT_MS));
+	/* and all the while no acknowledgment reached the client */
+	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
+	EXPECT_LE((uint64_t)n, i.replay_ssdus);
+}
+
 TEST(extensions_off_gives_a_plain_iso_session)
 {
 	struct ses_info i;
