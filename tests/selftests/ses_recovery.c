@@ -1114,6 +1114,14 @@ FIXTURE_SETUP(tight)
 		for (k = 0; k < 2; k++)
 			tcp_mem_set(side, tcp_mem_names[k], tcp_mem_tight[k]);
 	rec_pair(&self->p, WINDOW_MS);
+	/*
+	 * TCP_USER_TIMEOUT bounds a zero window too: the tests stop reading
+	 * on purpose, their transport must not fail meanwhile.
+	 */
+	ASSERT_EQ(0, setopt_int(self->p.cli, SOL_SES, SES_USER_TIMEOUT,
+				WINDOW_MS));
+	ASSERT_EQ(0, setopt_int(self->p.srv, SOL_SES, SES_USER_TIMEOUT,
+				WINDOW_MS));
 }
 
 FIXTURE_TEARDOWN(tight)
@@ -1198,6 +1206,7 @@ TEST_F(tight, a_writer_wakes_when_tcp_takes_its_data_not_only_on_acks)
 	/* and all the while no acknowledgment reached the client */
 	ASSERT_EQ(0, ses_get_info(self->p.cli, &i));
 	EXPECT_LE((uint64_t)n, i.replay_ssdus);
+	EXPECT_EQ(0, i.resumes);
 }
 
 TEST(extensions_off_gives_a_plain_iso_session)
