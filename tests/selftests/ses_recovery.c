@@ -6,9 +6,11 @@
  * directions (a sender and a receiver thread at each end) while a fault
  * hits the transport: ss -K, a TCP reset from nftables, netem loss with
  * reordering and delay, the client's link down and up, the client moved
- * to a new address, twenty breaks in one session.  Then: a break during
- * connect and during release, the resume window expiring, forged and
- * replayed resumes from a raw peer, negotiation and its opt-out.
+ * to a new address, twenty breaks in one session, breaks while the FN
+ * and the DN that end such a stream are in flight.  Then: a break during
+ * connect and during a bare release, breaks around sync points, the
+ * resume window expiring, forged and replayed resumes from a raw peer,
+ * negotiation and its opt-out.
  */
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
@@ -93,6 +95,7 @@ struct st_dir {
 	long long sent, rcvd;		/* SSDUs */
 	long long last_rx_ms;
 	int done, err;
+	int tx_done;			/* the sender sent its end marker */
 	char what[200];
 };
 
@@ -170,6 +173,7 @@ static void *st_send(void *arg)
 	h->seq = seq;
 	if (send(d->txfd, buf, ST_HDR, MSG_NOSIGNAL) != ST_HDR)
 		st_fail(d, "send end: %s", strerror(errno));
+	__atomic_store_n(&d->tx_done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -290,6 +294,24 @@ static long long st_time_to_progress(struct stream *s, int timeout_ms)
 		sleep_ms(1);
 	}
 	return ta < 0 ? tb : tb < 0 ? ta : ta < tb ? ta : tb;
+}
+
+/*
+ * Waits until @flag (a field of @s) is set, or an error; true if it was
+ * set.
+ */
+static bool st_wait_flag(struct stream *s, int *flag, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	while (now_ms() < end) {
+		if (__atomic_load_n(flag, __ATOMIC_SEQ_CST))
+			return true;
+		if (s->d[0].err || s->d[1].err)
+			return false;
+		sleep_ms(2);
+	}
+	return false;
 }
 
 /* Ends the stream and checks it: everything arrived, in order, once. */
@@ -605,6 +627,46 @@ TEST_F_TIMEOUT(rec, break_during_release_after_dn, 120)
 	self->p.srv = -1;
 	EXPECT_EQ(0, recv(self->p.cli, b, sizeof(b), 0)) TH_LOG("%s",
 								 strerror(errno));
+}
+
+/*
+ * A release at the end of a stream, the transport broken twice during
+ * it: each end sends its 10,000 SSDUs; the client's FN follows its last
+ * one at once and the connection is killed while they are in flight;
+ * the server answers with DN behind the tail of its own stream and the
+ * connection is killed again. Each end gets every SSDU once, in order,
+ * then the end of the session, and no error.
+ */
+TEST_F_TIMEOUT(rec, break_during_release_of_a_stream, 240)
+{
+	struct stream *s = &self->s;
+	char b[64];
+
+	if (!have("ss"))
+		SKIP(return, "ss (iproute2) not installed");
+	ASSERT_EQ(0, st_start(s, &self->p, ST_MIN));
+	/* each sender stops at ST_MIN, long before it gets there */
+	__atomic_store_n(&s->go_on, 0, __ATOMIC_SEQ_CST);
+	ASSERT_TRUE(st_wait_flag(s, &s->d[0].tx_done, 120000));
+	ASSERT_EQ(0, shutdown(self->p.cli, SHUT_WR));		/* FN */
+	TH_LOG("FN sent with %lld of the client's SSDUs not yet read",
+	       ST_MIN - __atomic_load_n(&s->d[0].rcvd, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(0, kill_tcp(self->p.port));
+	ASSERT_TRUE(st_wait_flag(s, &s->d[0].done, 60000));
+	EXPECT_EQ(0, recv(self->p.srv, b, sizeof(b), 0))	/* FN */
+		TH_LOG("%s", strerror(errno));
+	ASSERT_TRUE(st_wait_flag(s, &s->d[1].tx_done, 120000));
+	TH_LOG("DN sent with %lld of the server's SSDUs not yet read",
+	       ST_MIN - __atomic_load_n(&s->d[1].rcvd, __ATOMIC_SEQ_CST));
+	ASSERT_EQ(0, close(self->p.srv));			/* DN */
+	self->p.srv = -1;
+	EXPECT_EQ(0, kill_tcp(self->p.port));
+	ASSERT_TRUE(st_wait_flag(s, &s->d[1].done, 60000));
+	st_finish(s);
+	EXPECT_EQ(0, recv(self->p.cli, b, sizeof(b), 0))	/* DN */
+		TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, so_error(self->p.cli));
+	EXPECT_LE(1, resumes(self->p.cli));
 }
 
 /* ---- the window ------------------------------------------------------------- */
