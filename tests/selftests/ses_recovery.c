@@ -632,10 +632,11 @@ TEST_F_TIMEOUT(rec, break_during_release_after_dn, 120)
 /*
  * A release at the end of a stream, the transport broken twice during
  * it: each end sends its 10,000 SSDUs; the client's FN follows its last
- * one at once and the connection is killed while they are in flight;
- * the server answers with DN behind the tail of its own stream and the
- * connection is killed again. Each end gets every SSDU once, in order,
- * then the end of the session, and no error.
+ * one at once and the connection is killed at once, the FN (and any of
+ * the tail TCP still holds) not yet acknowledged by the peer's session
+ * entity; the server answers with DN behind the tail of its own stream
+ * and the connection is killed again. Each end gets every SSDU once, in
+ * order, then the end of the session, and no error.
  */
 TEST_F_TIMEOUT(rec, break_during_release_of_a_stream, 240)
 {
